@@ -26,10 +26,10 @@ export async function generatedFiles(): Promise<Record<string, string>> {
 }
 
 /** Paths whose committed content differs from what the schema generates. */
-export async function driftedFiles(): Promise<string[]> {
+export async function driftedFiles(root = ROOT): Promise<string[]> {
   const drifted: string[] = [];
   for (const [path, content] of Object.entries(await generatedFiles())) {
-    const current = await readFile(join(ROOT, path), 'utf8').catch(() => '');
+    const current = await readFile(join(root, path), 'utf8').catch(() => '');
     if (current !== content) drifted.push(path);
   }
   return drifted;

@@ -53,8 +53,11 @@ function typeMatches(node: SchemaNode, value: unknown): boolean {
 /** Walks a value against its schema node, appending errors; `path` is the node's field path. */
 export class SchemaChecker {
   readonly errors: FieldError[] = [];
-  /** Set when a type error means CEL rules cannot run (the API server skips them then). */
-  typeInvalid = false;
+  /**
+   * Set by the error types the API server treats as blocking CEL evaluation (strategy.go
+   * hasBlockingErr: required, enum, too long, too many, wrong type).
+   */
+  celBlocked = false;
 
   constructor(private readonly strictFields = true) {}
 
@@ -62,13 +65,9 @@ export class SchemaChecker {
   check(node: SchemaNode, value: unknown, path: string, old?: unknown): void {
     if (old !== undefined && jsonEqual(value, old)) return; // validation ratcheting: unchanged is accepted
     if (!typeMatches(node, value)) {
-      this.typeInvalid = true;
-      this.errors.push(
-        fieldErrors.invalid(
-          path,
-          value,
-          `${path} in body must be of type ${node.type}: "${jsonTypeName(value)}"`,
-        ),
+      const actual = jsonTypeName(value);
+      this.block(
+        fieldErrors.invalid(path, actual, `${path} in body must be of type ${node.type}: "${actual}"`),
       );
       return;
     }
@@ -78,10 +77,15 @@ export class SchemaChecker {
     else if (node.type === 'integer' || node.type === 'number') this.checkNumber(node, value as number, path);
   }
 
+  private block(error: FieldError): void {
+    this.celBlocked = true;
+    this.errors.push(error);
+  }
+
   private checkObject(node: SchemaNode, value: Record<string, unknown>, path: string, old: unknown): void {
     const props = node.properties ?? {};
     for (const key of node.required ?? []) {
-      if (value[key] === undefined) this.errors.push(fieldErrors.required(`${path}.${key}`));
+      if (value[key] === undefined) this.block(fieldErrors.required(`${path}.${key}`));
     }
     for (const [key, child] of Object.entries(value)) {
       const childNode = props[key];
@@ -96,7 +100,7 @@ export class SchemaChecker {
 
   private checkArray(node: SchemaNode, value: unknown[], path: string, old: unknown): void {
     if (node.maxItems !== undefined && value.length > node.maxItems) {
-      this.errors.push(fieldErrors.tooMany(path, value.length, node.maxItems));
+      this.block(fieldErrors.tooMany(path, value.length, node.maxItems));
     }
     if (node.minItems !== undefined && value.length < node.minItems) {
       this.errors.push(
@@ -128,7 +132,7 @@ export class SchemaChecker {
   private checkString(node: SchemaNode, value: string, path: string): void {
     const length = [...value].length;
     if (node.maxLength !== undefined && length > node.maxLength) {
-      this.errors.push(fieldErrors.tooLong(path, node.maxLength));
+      this.block(fieldErrors.tooLong(path, node.maxLength));
     }
     if (node.minLength !== undefined && length < node.minLength) {
       this.errors.push(
@@ -139,7 +143,7 @@ export class SchemaChecker {
       this.errors.push(fieldErrors.invalid(path, value, `${path} in body should match '${node.pattern}'`));
     }
     if (node.enum !== undefined && !node.enum.includes(value)) {
-      this.errors.push(fieldErrors.notSupported(path, value, node.enum));
+      this.block(fieldErrors.notSupported(path, value, node.enum));
     }
     if (node.format === 'date-time' && !isDateTime(value)) {
       this.errors.push(

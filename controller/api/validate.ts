@@ -41,7 +41,7 @@ export function validateMixpanelDataflow(obj: unknown, options: ValidateOptions 
   const checker = new SchemaChecker(options.strictFields ?? true);
   checker.check(specNode, value.spec, 'spec', old?.spec);
   errors.push(...checker.errors);
-  if (checker.typeInvalid) {
+  if (checker.celBlocked) {
     errors.push(fieldErrors.invalid('<nil>', null, CEL_SKIPPED_MESSAGE));
   } else {
     errors.push(...checkRules(specNode, value.spec, 'spec', old?.spec));
