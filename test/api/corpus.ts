@@ -162,9 +162,9 @@ export const invalidCases: InvalidCase[] = [
   },
   {
     name: 'two mappings write the same destination',
-    manifest: mutate((m) => m.spec.mappings.push({ source: 'other', destination: '_acme.distinct_id' })),
+    manifest: mutate((m) => m.spec.mappings.push({ source: 'other', destination: '_simtenant.distinct_id' })),
     expected: [
-      { field: 'spec.mappings[7]', message: 'Duplicate value: {"destination":"_acme.distinct_id"}' },
+      { field: 'spec.mappings[7]', message: 'Duplicate value: {"destination":"_simtenant.distinct_id"}' },
     ],
   },
   {
