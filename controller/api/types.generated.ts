@@ -2,7 +2,7 @@
 // Do not edit: change the schema and regenerate (test/api/generate.test.ts fails on drift).
 import type { ObjectMeta } from './object-meta.js';
 
-/** Secret holding the OAuth Server-to-Server credential used to call Adobe. The Secret must be in the same namespace as the MixpanelDataflow. Keys: clientId, clientSecret, orgId (ending in @AdobeOrg) and optional scopes (comma-separated IMS scopes). */
+/** A Secret in the same namespace as the MixpanelDataflow (Secret references never cross namespaces). */
 export interface SecretReference {
   /** Name of the Secret. */
   name: string;
@@ -94,7 +94,7 @@ export interface Condition {
   message: string;
 }
 
-/** The base connection (Mixpanel credentials) in Flow Service, as last created or observed. */
+/** A Flow Service resource as last created or observed: its ID and ETag. */
 export interface ResourceStatus {
   /** Flow Service ID of the base connection (Mixpanel credentials). */
   id: string;
