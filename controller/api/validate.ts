@@ -22,6 +22,8 @@ export interface ValidateOptions {
   strictFields?: boolean;
 }
 
+const TOP_LEVEL_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
+
 /** Message the API server adds when type errors stop it from evaluating CEL rules. */
 export const CEL_SKIPPED_MESSAGE =
   'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation';
@@ -42,7 +44,12 @@ export function validateMixpanelDataflow(obj: unknown, options: ValidateOptions 
 
   if (value.spec === undefined) return [...errors, fieldErrors.required('spec')];
   if (options.strictFields ?? true) {
-    const unknown = unknownFields(specNode, value.spec, 'spec');
+    const unknown = [
+      ...Object.keys(obj)
+        .filter((k) => !TOP_LEVEL_FIELDS.has(k))
+        .map((k) => fieldErrors.unknown(k)),
+      ...unknownFields(specNode, value.spec, 'spec'),
+    ];
     if (unknown.length > 0) return [...errors, ...unknown];
   }
   const checker = new SchemaChecker();

@@ -51,6 +51,10 @@ describe('validateMixpanelDataflow', () => {
       },
     ]);
     expect(validateMixpanelDataflow(m, { strictFields: false })).toEqual([]);
+    const misplaced = { ...base(), schedule: { frequency: 'once' } };
+    expect(validateMixpanelDataflow(misplaced)).toEqual([
+      { field: 'schedule', message: 'unknown field "schedule"' },
+    ]);
   });
 
   it('rejects a manifest of another kind and one without spec', () => {
