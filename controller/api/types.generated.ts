@@ -48,7 +48,7 @@ export interface Mapping {
 export interface Schedule {
   /** How often the flow runs: once, minute, hour, day or week. */
   frequency: 'once' | 'minute' | 'hour' | 'day' | 'week';
-  /** Number of frequency units between runs. Required unless frequency is once (where it is forbidden); at least 15 for minute, at least 1 otherwise. */
+  /** Number of frequency units between runs. Required unless frequency is once (where it is forbidden); at least 15 for minute, at least 1 otherwise; at most 100000. */
   interval?: number;
   /** When the first run starts, RFC 3339 (e.g. "2026-12-01T00:00:00Z"). Defaults to when the flow is created. */
   startTime?: string;

@@ -167,6 +167,25 @@ describe('kubectl on MixpanelDataflows', () => {
   });
 });
 
+describe('kubectl wait on MixpanelDataflows', () => {
+  it('kubectl wait --for=condition=Ready returns once Ready is True for the current generation', async () => {
+    const created = await createDataflow(kc, ns, named(base()));
+    if (!created.ok) throw new Error(created.message);
+    const name = created.object.metadata.name as string;
+    const wait = ['wait', '--for=condition=Ready', `mpdf/${name}`, '-n', ns, '--timeout=1s'];
+    expect((await kubectl(wait)).code).not.toBe(0); // no status yet
+    const ready = await replaceDataflow(kc, ns, withStatus(created.object), 'status');
+    if (!ready.ok) throw new Error(ready.message);
+    expect((await kubectl(wait)).code).toBe(0);
+    // A spec change makes the conditions stale (observedGeneration < generation): not Ready any more.
+    const edited = structuredClone(ready.object);
+    edited.spec.schedule.interval = 30;
+    const updated = await replaceDataflow(kc, ns, edited);
+    if (!updated.ok) throw new Error(updated.message);
+    expect((await kubectl(wait)).code).not.toBe(0);
+  });
+});
+
 describe('the status subresource', () => {
   it('accepts status writes without bumping the generation', async () => {
     const created = await createDataflow(kc, ns, named(base()));
