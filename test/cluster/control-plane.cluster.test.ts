@@ -143,3 +143,22 @@ describe('the test control plane', () => {
     expect(elsewhere.stderr).toContain('Forbidden');
   });
 });
+
+describe('the CRDs installed by the global setup', () => {
+  it('keep their enums and CEL rules, so admission enforces the committed schema', async () => {
+    // Regression: installing through the typed client without deserializing dropped every
+    // `enum` and `x-kubernetes-validations` outside `items`, so the server accepted anything.
+    const stored = await kubectl(['get', 'crd', 'mixpaneldataflows.aepflows.io', '-o', 'json']);
+    expect(stored.code).toBe(0);
+    const schema = JSON.stringify(JSON.parse(stored.stdout).spec.versions[0].schema);
+    const committed = JSON.stringify(
+      parse(await readFile(new URL('../../crds/aepflows.io_mixpaneldataflows.yaml', import.meta.url), 'utf8'))
+        .spec.versions[0].schema,
+    );
+    const count = (s: string, key: string) => s.split(`"${key}"`).length - 1;
+    expect(count(schema, 'x-kubernetes-validations')).toBe(count(committed, 'x-kubernetes-validations'));
+    expect(count(schema, 'enum')).toBe(count(committed, 'enum'));
+    expect(count(schema, 'x-kubernetes-list-type')).toBe(count(committed, 'x-kubernetes-list-type'));
+    expect(count(schema, 'x-kubernetes-validations')).toBeGreaterThan(0);
+  });
+});

@@ -1,10 +1,9 @@
-import { ApiException, ApiextensionsV1Api } from '@kubernetes/client-node';
+import { ApiException, ApiextensionsV1Api, loadAllYaml } from '@kubernetes/client-node';
 import type { KubeConfig, V1CustomResourceDefinition } from '@kubernetes/client-node';
 import { readdir, readFile } from 'node:fs/promises';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseAllDocuments } from 'yaml';
 
 /** Error messages of the CRD installer. */
 export const CRD_ERRORS = {
@@ -30,9 +29,11 @@ export async function installCrds(kc: KubeConfig, dir: string): Promise<string[]
   }
   const crds: V1CustomResourceDefinition[] = [];
   for (const file of files) {
-    for (const doc of parseAllDocuments(await readFile(join(dir, file), 'utf8'))) {
-      const obj = doc.toJS() as V1CustomResourceDefinition | null;
-      if (obj?.kind === 'CustomResourceDefinition') crds.push(obj);
+    // loadAllYaml deserializes into the typed models. The typed client serializes model names
+    // (`_enum`, `x_kubernetes_validations`) and silently drops wire names, so a plain parsed
+    // object would lose its enums and CEL rules on the way to the API server.
+    for (const obj of loadAllYaml(await readFile(join(dir, file), 'utf8')) as ({ kind?: string } | null)[]) {
+      if (obj?.kind === 'CustomResourceDefinition') crds.push(obj as V1CustomResourceDefinition);
     }
   }
   return applyCrds(kc, crds);
