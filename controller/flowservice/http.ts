@@ -280,7 +280,9 @@ function parseBody<S extends z.ZodType | null>(req: PlatformRequest<S>, res: Raw
   const parsed = req.schema.safeParse(json);
   if (parsed.success) return parsed.data;
   // Name the failing paths only: values could be anything, secrets included.
-  const paths = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.code}`);
+  const paths = leafIssues(parsed.error.issues, [])
+    .slice(0, 5)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.code}`);
   throw new FlowServiceError({
     kind: 'invalid-response',
     operation: req.operation,
@@ -288,6 +290,20 @@ function parseBody<S extends z.ZodType | null>(req: PlatformRequest<S>, res: Raw
     status: res.status,
     detail: paths.join('; '),
   });
+}
+
+type Issue = { code: string; path: PropertyKey[]; errors?: Issue[][] };
+
+// Union failures nest one issue list per branch; report the leaves with their full paths.
+function leafIssues(
+  issues: readonly Issue[],
+  prefix: PropertyKey[],
+): { code: string; path: PropertyKey[] }[] {
+  return issues.flatMap((i) =>
+    i.code === 'invalid_union' && i.errors && i.errors.length > 0
+      ? i.errors.flatMap((branch) => leafIssues(branch, [...prefix, ...i.path]))
+      : [{ code: i.code, path: [...prefix, ...i.path] }],
+  );
 }
 
 function errorCodeForStatus(status: number): FlowServiceError['code'] {
