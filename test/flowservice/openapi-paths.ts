@@ -26,7 +26,9 @@ function segmentsOf(path: string): string[] {
 
 function loadRoutes(): Route[] {
   return SPECS.flatMap(({ file, base }) => {
-    const doc = parse(readFileSync(OPENAPI_DIR + file, 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+    const doc = parse(readFileSync(OPENAPI_DIR + file, 'utf8')) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
     return Object.entries(doc.paths).map(([template, item]) => ({
       file,
       template,
@@ -39,7 +41,10 @@ function loadRoutes(): Route[] {
 let routes: Route[] | undefined;
 
 /** The OpenAPI route (file and template) that documents `method path`, or undefined. */
-export function documentedRoute(method: string, path: string): { file: string; template: string } | undefined {
+export function documentedRoute(
+  method: string,
+  path: string,
+): { file: string; template: string } | undefined {
   routes ??= loadRoutes();
   const actual = segmentsOf(path);
   const candidates = routes.filter(
