@@ -1,10 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
-import {
-  createFlowServiceClient,
-  type FlowServiceClient,
-  type TokenRefreshEvent,
-} from '../../controller/flowservice/index.js';
+import type { FlowServiceClient, TokenRefreshEvent } from '../../controller/flowservice/index.js';
 import { clientFor, SPECS, startHarness, type SimHarness } from './sim-harness.js';
 
 let h: SimHarness;
