@@ -1,6 +1,6 @@
 /** HTTP routing: control endpoints, IMS, then gateway checks and the platform routes. One port for all. */
 import { createServer } from 'node:http';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { authenticate } from './auth.js';
 import type { Route, Sim } from './context.js';
 import type { ControlTarget } from './control.js';
@@ -87,7 +87,7 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
   const compiled = compile(routes);
   const sim: Sim = target.sim;
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<Reply | 'dropped'> {
+  async function handle(req: IncomingMessage): Promise<Reply | 'dropped'> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
@@ -160,7 +160,7 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
   }
 
   const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000 }, (req, res) => {
-    handle(req, res).then(
+    handle(req).then(
       (reply) => {
         if (reply !== 'dropped') send(res, reply);
       },
