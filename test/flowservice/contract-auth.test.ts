@@ -119,6 +119,26 @@ describe('IMS token provider', () => {
   });
 });
 
+describe('gateway checks', () => {
+  it('reports an org the credentials are not entitled to as forbidden, without retrying', async () => {
+    const { client, events } = track(
+      clientFor(h, { credentials: { ...SIMULATOR_DEFAULTS, orgId: 'NOTMINE000000000000000@AdobeOrg' } }),
+    );
+    await expect(getSpec(client)).rejects.toMatchObject({
+      kind: 'forbidden',
+      status: 403,
+      adobeCode: '403025',
+      retryable: false,
+    });
+    expect(events.filter((e) => e.operation === 'connectionSpecs.get')).toHaveLength(1);
+  });
+
+  it('reports an unknown sandbox as not found', async () => {
+    const { client } = track(clientFor(h, { sandbox: 'does-not-exist-' + 'x'.repeat(70) }));
+    await expect(getSpec(client)).rejects.toMatchObject({ kind: 'not-found', status: 404 });
+  });
+});
+
 describe('credential rotation', () => {
   it('uses a new token after the credentials change, never the old one', async () => {
     const rotated = {
