@@ -16,6 +16,14 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS helpers (jest reporters) run under Node.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { process: 'readonly', module: 'writable', require: 'readonly' },
+    },
+  },
+  {
     files: ['controller/flowservice/**/*.ts'],
     rules: restrict([
       { group: ['@kubernetes/client-node'], message: 'flowservice/ must not depend on Kubernetes.' },
