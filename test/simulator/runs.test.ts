@@ -184,3 +184,46 @@ describe('runs on the simulated clock', () => {
     expect((await runs(flowId)).items).toEqual([]);
   });
 });
+
+describe('schedule changes', () => {
+  it('keep the phase of earlier runs instead of starting a new series at once', async () => {
+    const h = await Harness.start();
+    try {
+      const { flowId } = await h.chain({
+        startTime: Math.floor(Date.now() / 1000),
+        frequency: 'hour',
+        interval: 1,
+      });
+      await h.advance(MIN);
+      const path = `${FS}/flows/${flowId}`;
+      const etag = (await h.call('GET', path)).body.items[0].etag;
+      const r = await h.call('PATCH', path, [{ op: 'replace', path: '/scheduleParams/interval', value: 2 }], {
+        'if-match': etag,
+      });
+      expect(r.status).toBe(200);
+      expect((await h.call('GET', `${FS}/runs?property=flowId==${flowId}`)).body.items).toHaveLength(1);
+      await h.advance(60 * MIN);
+      expect((await h.call('GET', `${FS}/runs?property=flowId==${flowId}`)).body.items).toHaveLength(1);
+      await h.advance(60 * MIN);
+      expect((await h.call('GET', `${FS}/runs?property=flowId==${flowId}`)).body.items).toHaveLength(2);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('405 and unknown paths', () => {
+  it('counts them by template, not by raw path', async () => {
+    const h = await Harness.start();
+    try {
+      const r = await h.call('PUT', `${FS}/flows/abc`, {});
+      expect(r.status).toBe(405);
+      expect((await h.call('GET', '/data/foundation/nothing/here')).status).toBe(404);
+      const counts = (await h.control('GET', 'requests')).body.counts;
+      expect(counts['PUT /data/foundation/flowservice/flows/{id}']).toBe(1);
+      expect(counts['GET <unmatched>']).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
