@@ -105,6 +105,7 @@ export async function platformRequest<S extends z.ZodType | null>(
 ): Promise<S extends z.ZodType ? z.output<S> : undefined> {
   const idempotent = req.idempotent ?? req.method !== 'POST';
   const url = buildUrl(ctx.platformUrl, req.path, req.query);
+  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
   let refreshedAfter401 = false;
   const loop = {
     operation: req.operation,
@@ -144,17 +145,17 @@ export async function platformRequest<S extends z.ZodType | null>(
         ...req.headers,
       };
       if (req.body !== undefined) headers['content-type'] = 'application/json';
-      const raw = {
-        operation: req.operation,
-        method: req.method,
-        url,
-        headers,
-        timeoutMs: ctx.requestTimeoutMs,
-        signal: req.signal,
-      };
       const res = await timedSend(
         ctx,
-        { ...raw, body: req.body === undefined ? undefined : JSON.stringify(req.body) },
+        {
+          operation: req.operation,
+          method: req.method,
+          url,
+          headers,
+          body,
+          timeoutMs: ctx.requestTimeoutMs,
+          signal: req.signal,
+        },
         attempt,
       );
       if (res.status >= 200 && res.status < 300) return parseBody(req, res);

@@ -206,6 +206,21 @@ describe('the whole chain', () => {
     expect(targets).toBeGreaterThan(0);
   });
 
+  it('patches source and target connections and finds the flow that uses them', async () => {
+    const { source, target, flow } = await newChain('patchlinks');
+    const s = await client.sourceConnections.patch(source.id, source.etag, [
+      { op: 'replace', path: '/description', value: 'updated source' },
+    ]);
+    const t = await client.targetConnections.patch(target.id, target.etag, [
+      { op: 'replace', path: '/description', value: 'updated target' },
+    ]);
+    expect([s.etag, t.etag]).not.toContain(source.etag);
+    expect((await client.sourceConnections.get(source.id)).description).toBe('updated source');
+    expect((await client.targetConnections.get(target.id)).etag).toBe(t.etag);
+    const flows = await client.flows.list({ property: [propertyFilter('sourceConnectionIds', source.id)] });
+    expect(flows.items.map((f) => f.id)).toEqual([flow.id]);
+  });
+
   it('disables and enables a flow through the action endpoint', async () => {
     const { flow } = await newChain('toggle');
     const disabled = await client.flows.disable(flow.id);
