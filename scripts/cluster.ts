@@ -2,6 +2,7 @@
 // .cluster/kubeconfig; `npm run cluster:down` stops it. Both are idempotent.
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { kubectlPath } from '../test/cluster/cli-tools.js';
 import { installCrds } from '../test/cluster/crds.js';
 import { ControlPlane, startControlPlane } from '../test/cluster/control-plane.js';
 import { MANUAL_CLUSTER_DIR, REPO_ROOT } from '../test/cluster/paths.js';
@@ -33,6 +34,7 @@ async function up(): Promise<void> {
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`cluster: up at ${plane.server} in ${seconds} s (CRDs installed: ${crds.length})`);
   console.log(`cluster: KUBECONFIG=${shown} kubectl get ns   # npm run cluster:down to stop`);
+  console.log(`cluster: (no kubectl on PATH? use ${await kubectlPath()})`);
 }
 
 async function down(): Promise<void> {

@@ -1,17 +1,19 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ensureBinaries } from './assets.js';
 import type { ControlPlaneBinaries } from './assets.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { clientFiles, createClientCredentials, createPki, pkiPaths } from './pki.js';
 import type { ControlPlanePki } from './pki.js';
 import { isAlive, startProcess, stopProcess } from './processes.js';
-import type { ProcessSpec, RunningProcess } from './processes.js';
+import type { RunningProcess } from './processes.js';
+import { apiserverSpec, etcdSpec, freePorts } from './flags.js';
 import { waitForOk } from './readiness.js';
 import type { TlsClient } from './readiness.js';
 import { readState, reapStaleControlPlanes, stopFromState, writeState } from './state.js';
@@ -22,7 +24,7 @@ import { runRegistryDir } from './paths.js';
 export interface StartOptions {
   /** Where to keep the state file; default: a new entry in the user-level run registry. */
   statePath?: string;
-  /** true: the control plane outlives this process (cluster:up); false: reaped once this process dies. */
+  /** true: it outlives this process (cluster:up); false: a watchdog stops it once this process dies. */
   detached?: boolean;
   /** Progress lines (binary build, retries). */
   log?: (line: string) => void;
@@ -134,13 +136,11 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
   const binaries = await ensureBinaries(log);
   const statePath =
     options.statePath ?? join(runRegistryDir(), `${process.pid}-${randomBytes(4).toString('hex')}.json`);
+  const detached = options.detached ?? false;
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      return ControlPlane.fromState(
-        statePath,
-        await startOnce(binaries, statePath, options.detached ?? false),
-      );
+      return ControlPlane.fromState(statePath, await startOnce(binaries, statePath, detached));
     } catch (err) {
       lastError = err;
       log(`control plane attempt ${attempt} failed: ${(err as Error).message.split('\n')[0]}`);
@@ -184,6 +184,7 @@ async function startOnce(
       apiserver: { ...spec, pid: -1 },
     };
     await writeState(statePath, state);
+    if (!detached) startWatchdog(statePath);
     await waitForOk(etcd, `${etcdUrl}/health`, ETCD_READY_MS);
 
     const apiserver = startProcess(spec);
@@ -203,58 +204,14 @@ async function startOnce(
   }
 }
 
-function etcdSpec(bin: string, dir: string, url: string, peerPort: number): ProcessSpec {
-  const peerUrl = `http://127.0.0.1:${peerPort}`;
-  return {
-    name: 'etcd',
-    bin,
-    logFile: join(dir, 'etcd.log'),
-    args: [
-      '--name=test',
-      `--data-dir=${join(dir, 'etcd-data')}`,
-      `--listen-client-urls=${url}`,
-      `--advertise-client-urls=${url}`,
-      `--listen-peer-urls=${peerUrl}`,
-      `--initial-advertise-peer-urls=${peerUrl}`,
-      `--initial-cluster=test=${peerUrl}`,
-      '--unsafe-no-fsync=true', // etcd >= 3.5; test data need not survive a power cut
-      '--log-level=warn',
-    ],
-  };
-}
-
-function apiserverSpec(
-  bin: string,
-  dir: string,
-  pki: ControlPlanePki,
-  etcdUrl: string,
-  port: number,
-): ProcessSpec {
-  return {
-    name: 'kube-apiserver',
-    bin,
-    logFile: join(dir, 'kube-apiserver.log'),
-    // envtest's defaults (controller-runtime controlplane/apiserver.go) plus an explicit advertise
-    // address, which avoids the default-route lookup that fails in network namespaces without one.
-    args: [
-      '--advertise-address=127.0.0.1',
-      '--allow-privileged=true',
-      '--authorization-mode=RBAC',
-      '--bind-address=127.0.0.1',
-      `--secure-port=${port}`,
-      `--cert-dir=${pki.dir}`,
-      `--tls-cert-file=${pki.servingCert}`,
-      `--tls-private-key-file=${pki.servingKey}`,
-      `--client-ca-file=${pki.caCert}`,
-      // No controller-manager creates the `default` ServiceAccount, so its admission would reject pods.
-      '--disable-admission-plugins=ServiceAccount',
-      `--etcd-servers=${etcdUrl}`,
-      `--service-account-issuer=https://127.0.0.1:${port}`,
-      `--service-account-key-file=${pki.serviceAccountPublicKey}`,
-      `--service-account-signing-key-file=${pki.serviceAccountPrivateKey}`,
-      '--service-cluster-ip-range=10.0.0.0/24',
-    ],
-  };
+// A detached node process that stops this control plane if the current process dies without
+// stopping it (exit hooks cannot do this from inside jest's sandboxed `process`, nor after SIGKILL).
+function startWatchdog(statePath: string): void {
+  const script = fileURLToPath(new URL('./watchdog.js', import.meta.url));
+  spawn(process.execPath, [script, String(process.pid), statePath], {
+    detached: true,
+    stdio: 'ignore',
+  }).unref();
 }
 
 function pkiIn(dir: string): ControlPlanePki {
@@ -269,20 +226,4 @@ function adminTls(dir: string): TlsClient {
     cert: readFileSync(admin.cert, 'utf8'),
     key: readFileSync(admin.key, 'utf8'),
   };
-}
-
-// Holds all listeners open together so the ports are distinct, then releases them for the children.
-async function freePorts(count: number): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  const ports = await Promise.all(
-    servers.map(
-      (srv) =>
-        new Promise<number>((ok, fail) => {
-          srv.once('error', fail);
-          srv.listen(0, '127.0.0.1', () => ok((srv.address() as { port: number }).port));
-        }),
-    ),
-  );
-  await Promise.all(servers.map((srv) => new Promise((ok) => srv.close(ok))));
-  return ports;
 }

@@ -82,11 +82,6 @@ export async function stopProcess(proc: RunningProcess, graceMs = 10_000): Promi
   while (isAlive(proc.pid)) await sleep(20);
 }
 
-/** Synchronous SIGKILL for exit handlers, where nothing asynchronous runs any more. */
-export function killNow(proc: Pick<RunningProcess, 'pid' | 'bin'>): void {
-  signalGroup(proc, 'SIGKILL');
-}
-
 /** Last lines of a log file, for error messages when a process fails to come up. */
 export function logTail(file: string, lines = 25): string {
   try {

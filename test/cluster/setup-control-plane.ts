@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { startControlPlane } from './control-plane.js';
 import { installCrds } from './crds.js';
 import { REPO_ROOT } from './paths.js';
-import { killFromStateSync } from './state.js';
 import { CLUSTER_ENV } from './test-cluster.js';
 
 /**
@@ -12,18 +11,8 @@ import { CLUSTER_ENV } from './test-cluster.js';
  */
 export async function setupTestControlPlane(): Promise<void> {
   const started = Date.now();
+  // If jest dies before its teardown (Ctrl-C, SIGKILL), the control plane's watchdog stops it.
   const plane = await startControlPlane({ log: (line) => process.stderr.write(`[cluster] ${line}\n`) });
-  // If the run is interrupted (Ctrl-C, kill), do not leave etcd and kube-apiserver behind. A SIGKILL
-  // of jest itself is covered by the reaper on the next start.
-  const cleanup = () => killFromStateSync(plane.statePath);
-  process.once('exit', cleanup);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      cleanup();
-      // Keep the signal's usual effect: re-raise it unless someone else (jest) handles it.
-      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-    });
-  }
   const crds = await installCrds(plane.kubeConfig(), join(REPO_ROOT, 'crds'));
   process.env.KUBECONFIG = plane.kubeconfigPath;
   process.env[CLUSTER_ENV] = plane.statePath;

@@ -1,7 +1,6 @@
-import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAlive, killNow, stopProcess } from './processes.js';
+import { isAlive, stopProcess } from './processes.js';
 import type { RunningProcess } from './processes.js';
 import { runRegistryDir } from './paths.js';
 
@@ -47,23 +46,9 @@ export async function stopFromState(path: string, state: ControlPlaneState): Pro
   await rm(path, { force: true });
 }
 
-/** Synchronous last-resort cleanup for exit handlers: SIGKILL both groups, remove folder and state. */
-export function killFromStateSync(path: string): void {
-  let state: ControlPlaneState;
-  try {
-    state = JSON.parse(readFileSync(path, 'utf8')) as ControlPlaneState;
-  } catch {
-    return;
-  }
-  killNow(state.apiserver);
-  killNow(state.etcd);
-  rmSync(state.dir, { recursive: true, force: true });
-  rmSync(path, { force: true });
-}
-
 /**
- * Stops control planes left behind by test runs that died without cleaning up (SIGKILL, crash):
- * any registry entry whose owner process is gone. Pids are checked against the recorded binary
+ * Stops control planes left behind by test runs that died without cleaning up and whose watchdog
+ * died too: any registry entry whose owner process is gone. Pids are checked against the recorded binary
  * before they are signalled, so a recycled pid is never hit. Returns how many were reaped.
  */
 export async function reapStaleControlPlanes(): Promise<number> {
