@@ -13,7 +13,7 @@ import { clientFiles, createClientCredentials, createPki, pkiPaths } from './pki
 import type { ControlPlanePki } from './pki.js';
 import { isAlive, startProcess, stopProcess } from './processes.js';
 import type { RunningProcess } from './processes.js';
-import { apiserverSpec, etcdSpec, freePorts } from './flags.js';
+import { apiserverSpec, etcdSpec, etcdSupportsNoFsync, freePorts } from './flags.js';
 import { waitForOk } from './readiness.js';
 import type { TlsClient } from './readiness.js';
 import { readState, reapStaleControlPlanes, stopFromState, writeState } from './state.js';
@@ -137,10 +137,12 @@ export async function startControlPlane(options: StartOptions = {}): Promise<Con
   const statePath =
     options.statePath ?? join(runRegistryDir(), `${process.pid}-${randomBytes(4).toString('hex')}.json`);
   const detached = options.detached ?? false;
+  // Our own build is etcd 3.6; only binaries from KUBEBUILDER_ASSETS might be older.
+  const noFsync = binaries.source === 'cache' || (await etcdSupportsNoFsync(binaries.etcd));
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
     try {
-      return ControlPlane.fromState(statePath, await startOnce(binaries, statePath, detached));
+      return ControlPlane.fromState(statePath, await startOnce(binaries, statePath, detached, noFsync));
     } catch (err) {
       lastError = err;
       log(`control plane attempt ${attempt} failed: ${(err as Error).message.split('\n')[0]}`);
@@ -155,6 +157,7 @@ async function startOnce(
   binaries: ControlPlaneBinaries,
   statePath: string,
   detached: boolean,
+  noFsync: boolean,
 ): Promise<ControlPlaneState> {
   const dir = await mkdtemp(join(tmpdir(), 'mdc-cluster-'));
   const started: RunningProcess[] = [];
@@ -164,7 +167,7 @@ async function startOnce(
     const [etcdPort, peerPort, apiPort] = await freePorts(3);
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     const server = `https://127.0.0.1:${apiPort}`;
-    const etcd = startProcess(etcdSpec(resolve(binaries.etcd), dir, etcdUrl, peerPort!));
+    const etcd = startProcess(etcdSpec(resolve(binaries.etcd), dir, etcdUrl, peerPort!, noFsync));
     started.push(etcd);
     const kubeconfigPath = join(dir, 'kubeconfig');
     const admin = await createClientCredentials(pki, 'admin', ['system:masters']);

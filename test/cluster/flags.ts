@@ -1,10 +1,17 @@
+import { execFile } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ControlPlanePki } from './pki.js';
 import type { ProcessSpec } from './processes.js';
 
 /** Command line of etcd: one member on loopback, data in the control plane's folder. */
-export function etcdSpec(bin: string, dir: string, url: string, peerPort: number): ProcessSpec {
+export function etcdSpec(
+  bin: string,
+  dir: string,
+  url: string,
+  peerPort: number,
+  noFsync: boolean,
+): ProcessSpec {
   const peerUrl = `http://127.0.0.1:${peerPort}`;
   return {
     name: 'etcd',
@@ -18,8 +25,9 @@ export function etcdSpec(bin: string, dir: string, url: string, peerPort: number
       `--listen-peer-urls=${peerUrl}`,
       `--initial-advertise-peer-urls=${peerUrl}`,
       `--initial-cluster=test=${peerUrl}`,
-      '--unsafe-no-fsync=true', // etcd >= 3.5; test data need not survive a power cut
       '--log-level=warn',
+      // Test data need not survive a power cut; the flag exists from etcd 3.5 on.
+      ...(noFsync ? ['--unsafe-no-fsync=true'] : []),
     ],
   };
 }
@@ -74,4 +82,13 @@ export async function freePorts(count: number): Promise<number[]> {
   );
   await Promise.all(servers.map((srv) => new Promise((ok) => srv.close(ok))));
   return ports;
+}
+
+/** True when this etcd knows --unsafe-no-fsync (3.5+); envtest checks `etcd --help` the same way. */
+export function etcdSupportsNoFsync(bin: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(bin, ['--help'], (_err, stdout, stderr) =>
+      resolve(/^\s*--unsafe-no-fsync\b/m.test(`${stdout}${stderr}`)),
+    );
+  });
 }

@@ -35,6 +35,7 @@ export function startProcess(spec: ProcessSpec): RunningProcess {
 
 /** True while the process exists and is not a zombie waiting to be reaped. */
 export function isAlive(pid: number): boolean {
+  if (!(pid > 0)) return false; // -1 marks "not started yet"; kill(-1) would mean every process
   try {
     process.kill(pid, 0);
   } catch {

@@ -80,7 +80,11 @@ export async function kubectl(
   });
 }
 
-/** Restarts the shared kube-apiserver (same port and etcd), cutting every watch; data survives. */
+/**
+ * Restarts the run's shared kube-apiserver (same port and etcd), cutting every watch; data survives.
+ * Other test files running in parallel see ~3 s of refused connections, so tests that need this
+ * usually start their own control plane (`startControlPlane()`, then `plane.restartApiServer()`).
+ */
 export async function restartApiServer(): Promise<void> {
   await (await testControlPlane()).restartApiServer();
 }
