@@ -16,6 +16,14 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS helpers (jest reporter) run in Node.
+    files: ['**/*.cjs'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+    },
+  },
+  {
     files: ['controller/flowservice/**/*.ts'],
     rules: restrict([
       { group: ['@kubernetes/client-node'], message: 'flowservice/ must not depend on Kubernetes.' },
