@@ -1,0 +1,159 @@
+/** Public entry: start a Flow Service / Data Prep / Catalog / Schema Registry / IMS simulator on one port. */
+import type { AddressInfo } from 'node:net';
+import { Ims } from './auth.js';
+import { SimClock } from './clock.js';
+import type { Route, Sim, SimConfig } from './context.js';
+import { MixpanelMarks } from './context.js';
+import { Counters } from './control.js';
+import { catalogRoutes } from './catalog.js';
+import { dataPrepRoutes } from './dataprep.js';
+import { Faults } from './faults.js';
+import { connectionRoutes } from './flowservice/connections.js';
+import { flowRoutes, specRoutes } from './flowservice/flows.js';
+import { runRoutes } from './flowservice/runsApi.js';
+import { sourceConnectionRoutes } from './flowservice/sourceConnections.js';
+import { targetConnectionRoutes } from './flowservice/targetConnections.js';
+import { isObject } from './http.js';
+import { RUN_ERRORS, RunEngine } from './runs.js';
+import { schemaRegistryRoutes } from './schemaregistry.js';
+import { createSimServer } from './server.js';
+import { Store } from './store.js';
+
+/** Options for startSimulator. */
+export interface SimulatorOptions {
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  clientId?: string;
+  clientSecret?: string;
+  orgId?: string;
+  /** Access token lifetime in seconds (IMS's documented value is 86399). */
+  tokenLifetimeSeconds?: number;
+  /** Tenant id for the default org (Schema Registry /stats). */
+  tenantId?: string;
+  /** List page size when no `limit` is sent. */
+  defaultPageSize?: number;
+  /** Runs kept per flow. */
+  runHistoryPerFlow?: number;
+}
+
+/** A started simulator. */
+export interface RunningSimulator {
+  /** `http://127.0.0.1:<port>`; use it as both the IMS and the platform base URL. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Default credentials and org of a simulator started without options. */
+export const SIMULATOR_DEFAULTS = {
+  clientId: 'sim-client-id',
+  clientSecret: 'sim-client-secret',
+  orgId: 'SIMORG00000000000000000@AdobeOrg',
+} as const;
+
+/** Every platform route. */
+export const PLATFORM_ROUTES: Route[] = [
+  ...connectionRoutes,
+  ...sourceConnectionRoutes,
+  ...targetConnectionRoutes,
+  ...flowRoutes,
+  ...specRoutes,
+  ...runRoutes,
+  ...dataPrepRoutes,
+  ...catalogRoutes,
+  ...schemaRegistryRoutes,
+];
+
+function resolveConfig(opts: SimulatorOptions): SimConfig {
+  return {
+    clientId: opts.clientId ?? SIMULATOR_DEFAULTS.clientId,
+    clientSecret: opts.clientSecret ?? SIMULATOR_DEFAULTS.clientSecret,
+    orgId: opts.orgId ?? SIMULATOR_DEFAULTS.orgId,
+    tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 86399,
+    tenantId: opts.tenantId ?? 'simtenant',
+    defaultPageSize: opts.defaultPageSize ?? 100,
+    maxPageSize: 1000,
+    runHistoryPerFlow: opts.runHistoryPerFlow ?? 100,
+  };
+}
+
+function buildSim(config: SimConfig): Sim {
+  const clock = new SimClock();
+  const store = new Store();
+  const mixpanel = new MixpanelMarks();
+  // Runs of a flow whose Mixpanel account or project is marked invalid fail like a copy error.
+  const forcedFailure = (flowId: string) => {
+    const flow = store.find(flowId);
+    const sourceId = (flow?.doc['sourceConnectionIds'] as string[] | undefined)?.[0];
+    const source = sourceId ? store.find(sourceId) : undefined;
+    const base = source ? store.find(String(source.doc['baseConnectionId'])) : undefined;
+    const auth = base?.doc['auth'];
+    const username = isObject(auth) && isObject(auth['params']) ? auth['params']['username'] : undefined;
+    const projectId = isObject(source?.doc['params'])
+      ? (source.doc['params'] as Record<string, unknown>)['projectId']
+      : undefined;
+    return mixpanel.problem(username, projectId)
+      ? { status: 'failed' as const, outputRecordCount: 0, errors: [{ ...RUN_ERRORS.COPY_FAILED }] }
+      : undefined;
+  };
+  const ims = new Ims(() => clock.now(), config.tokenLifetimeSeconds);
+  ims.addCredential({ clientId: config.clientId, clientSecret: config.clientSecret, orgId: config.orgId });
+  return {
+    config,
+    clock,
+    store,
+    ims,
+    mixpanel,
+    runs: new RunEngine(config.runHistoryPerFlow, forcedFailure),
+    tenantOf: (orgId) =>
+      orgId === config.orgId
+        ? config.tenantId
+        : `tenant${orgId
+            .replace(/[^a-zA-Z0-9]/g, '')
+            .slice(0, 8)
+            .toLowerCase()}`,
+  };
+}
+
+/** Starts a simulator; resolves once it listens. */
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
+  const config = resolveConfig(opts);
+  const sim = buildSim(config);
+  const faults = new Faults();
+  const counters = new Counters();
+  const target = {
+    sim,
+    faults,
+    counters,
+    reset(): void {
+      sim.store.clear();
+      sim.runs.reset();
+      sim.ims.reset();
+      sim.ims.lifetimeSeconds = config.tokenLifetimeSeconds;
+      sim.mixpanel.reset();
+      sim.clock.reset();
+      faults.clear();
+      counters.reset();
+    },
+  };
+  const server = createSimServer(target, PLATFORM_ROUTES);
+  const host = opts.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

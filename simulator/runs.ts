@@ -1,0 +1,355 @@
+/** Flow runs: enabled flows produce runs on their schedule against the simulated clock; outcomes
+ * are scriptable per flow (a queue, then a default). History is bounded per flow. */
+import { newEtag, newUuid, stableUuid } from './ids.js';
+import type { Scope } from './store.js';
+
+/** A scripted run outcome (every field optional; defaults are a clean success). */
+export interface OutcomeInput {
+  status?: 'success' | 'failed';
+  inputRecordCount?: number;
+  outputRecordCount?: number;
+  failedRecordCount?: number;
+  errors?: { code: string; message: string }[];
+  durationMs?: number;
+}
+
+/** A fully resolved outcome. */
+export interface Outcome {
+  status: 'success' | 'failed';
+  inputRecordCount: number;
+  outputRecordCount: number;
+  failedRecordCount: number;
+  errors: { code: string; message: string }[];
+  durationMs: number;
+}
+
+/** Run error codes documented in EN monitor.md. */
+export const RUN_ERRORS = {
+  COPY_FAILED: { code: 'CONNECTOR-1001-500', message: 'Error in copying the data from Source.' },
+  PROCESSING_FAILED: {
+    code: 'CONNECTOR-2001-500',
+    message: 'Error in processing (parsing, validation or transformation) the copied data.',
+  },
+} as const;
+
+/** Default outcome when nothing is scripted. */
+export const DEFAULT_OUTCOME: Outcome = {
+  status: 'success',
+  inputRecordCount: 100,
+  outputRecordCount: 100,
+  failedRecordCount: 0,
+  errors: [],
+  durationMs: 60_000,
+};
+
+/** What the engine needs to know about a flow to schedule it. */
+export interface FlowScheduleInput {
+  flowId: string;
+  scope: Scope;
+  flowSpec: unknown;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  startTimeSeconds: number;
+  frequency: string;
+  interval: number;
+}
+
+interface Schedule extends FlowScheduleInput {
+  periodMs: number | null;
+  nextAt: number | null;
+}
+
+interface RunRecord {
+  id: string;
+  flowId: string;
+  scope: Scope;
+  flowSpec: unknown;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  startedAt: number;
+  windowStart: number;
+  outcome: Outcome;
+  etag: string;
+  createdBy: string;
+}
+
+const UNIT_MS: Record<string, number> = {
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 604_800_000,
+};
+
+function resolve(o: OutcomeInput | undefined, base: Outcome): Outcome {
+  const status = o?.status ?? base.status;
+  const input = o?.inputRecordCount ?? base.inputRecordCount;
+  const failed = o?.failedRecordCount ?? (status === 'failed' ? input : base.failedRecordCount);
+  return {
+    status,
+    inputRecordCount: input,
+    failedRecordCount: failed,
+    outputRecordCount: o?.outputRecordCount ?? Math.max(0, input - failed),
+    errors: o?.errors ?? (status === 'failed' ? [{ ...RUN_ERRORS.COPY_FAILED }] : []),
+    durationMs: o?.durationMs ?? base.durationMs,
+  };
+}
+
+/** Produces and remembers runs. */
+export class RunEngine {
+  private schedules = new Map<string, Schedule>();
+  private history = new Map<string, RunRecord[]>();
+  private byId = new Map<string, RunRecord>();
+  private scripts = new Map<string, { queue: OutcomeInput[]; fallback?: OutcomeInput }>();
+  private globalDefault: Outcome = DEFAULT_OUTCOME;
+  private earliest = Infinity;
+
+  constructor(
+    private readonly maxPerFlow: number,
+    /** Lets the server fail runs whose Mixpanel account or project a test marked invalid. */
+    private readonly forcedFailure: (flowId: string) => OutcomeInput | undefined = () => undefined,
+  ) {}
+
+  /** Starts (or restarts) producing runs for an enabled flow: first at max(startTime, now), then every period. */
+  schedule(input: FlowScheduleInput, now: number): void {
+    const unit = UNIT_MS[input.frequency];
+    const periodMs =
+      input.frequency === 'once' || unit === undefined ? null : unit * Math.max(1, input.interval);
+    const first = Math.max(input.startTimeSeconds * 1000, now);
+    const alreadyRanOnce = periodMs === null && (this.history.get(input.flowId)?.length ?? 0) > 0;
+    const s: Schedule = { ...input, periodMs, nextAt: alreadyRanOnce ? null : first };
+    this.schedules.set(input.flowId, s);
+    if (s.nextAt !== null) this.earliest = Math.min(this.earliest, s.nextAt);
+  }
+
+  /** Stops producing runs (disable). History stays. */
+  unschedule(flowId: string): void {
+    this.schedules.delete(flowId);
+  }
+
+  /** Forgets a deleted flow entirely (schedule, history, scripts). */
+  forget(flowId: string): void {
+    this.schedules.delete(flowId);
+    for (const r of this.history.get(flowId) ?? []) this.byId.delete(r.id);
+    this.history.delete(flowId);
+    this.scripts.delete(flowId);
+  }
+
+  /** Queues outcomes for a flow's next runs, and optionally its default afterwards. */
+  script(flowId: string, queue: OutcomeInput[], fallback?: OutcomeInput): void {
+    const s = this.scripts.get(flowId) ?? { queue: [] };
+    s.queue.push(...queue);
+    if (fallback !== undefined) s.fallback = fallback;
+    this.scripts.set(flowId, s);
+  }
+
+  /** Sets the default outcome for flows without a script. */
+  setDefault(o: OutcomeInput): void {
+    this.globalDefault = resolve(o, DEFAULT_OUTCOME);
+  }
+
+  /** Produces every run due by `now`. Cheap when nothing is due. */
+  tick(now: number): void {
+    if (now < this.earliest) return;
+    let earliest = Infinity;
+    for (const s of this.schedules.values()) {
+      if (s.nextAt === null) continue;
+      if (s.nextAt <= now) {
+        if (s.periodMs === null) {
+          this.produce(s, s.nextAt);
+          s.nextAt = null;
+        } else {
+          let due = Math.floor((now - s.nextAt) / s.periodMs) + 1;
+          // Runs older than the history bound would be forgotten at once: skip producing them.
+          if (due > this.maxPerFlow) {
+            s.nextAt += (due - this.maxPerFlow) * s.periodMs;
+            due = this.maxPerFlow;
+          }
+          for (let i = 0; i < due; i++) {
+            this.produce(s, s.nextAt);
+            s.nextAt += s.periodMs;
+          }
+        }
+      }
+      if (s.nextAt !== null) earliest = Math.min(earliest, s.nextAt);
+    }
+    this.earliest = earliest;
+  }
+
+  private nextOutcome(flowId: string): Outcome {
+    const forced = this.forcedFailure(flowId);
+    const script = this.scripts.get(flowId);
+    const scripted = script?.queue.shift() ?? script?.fallback;
+    if (forced) return resolve({ ...scripted, ...forced }, this.globalDefault);
+    return resolve(scripted, this.globalDefault);
+  }
+
+  private produce(s: Schedule, at: number): void {
+    const list = this.history.get(s.flowId) ?? [];
+    const prev = list[list.length - 1];
+    const run: RunRecord = {
+      id: newUuid(),
+      flowId: s.flowId,
+      scope: s.scope,
+      flowSpec: s.flowSpec,
+      sourceConnectionId: s.sourceConnectionId,
+      targetConnectionId: s.targetConnectionId,
+      startedAt: at,
+      windowStart: prev ? prev.startedAt : s.startTimeSeconds * 1000,
+      outcome: this.nextOutcome(s.flowId),
+      etag: newEtag(at),
+      createdBy: 'flowservice-scheduler',
+    };
+    list.push(run);
+    this.byId.set(run.id, run);
+    while (list.length > this.maxPerFlow) this.byId.delete(list.shift()!.id);
+    this.history.set(s.flowId, list);
+  }
+
+  /** `lastRunDetails` for a flow: the latest completed run, if any. */
+  lastRunDetails(flowId: string, now: number): Record<string, unknown> | undefined {
+    const list = this.history.get(flowId) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const r = list[i]!;
+      const completed = r.startedAt + r.outcome.durationMs;
+      if (completed <= now) {
+        return { id: r.id, state: r.outcome.status, startedAtUTC: r.startedAt, completedAtUTC: completed };
+      }
+    }
+    return undefined;
+  }
+
+  /** Run items in a scope (one flow's when `flowId` is given), oldest first. */
+  items(scope: Scope, now: number, flowId?: string): Record<string, unknown>[] {
+    const lists = flowId ? [this.history.get(flowId) ?? []] : [...this.history.values()];
+    const out: Record<string, unknown>[] = [];
+    for (const list of lists) {
+      for (const r of list) {
+        if (r.scope.orgId === scope.orgId && r.scope.sandboxName === scope.sandboxName)
+          out.push(this.view(r, now));
+      }
+    }
+    return flowId ? out : out.sort((a, b) => (a['createdAt'] as number) - (b['createdAt'] as number));
+  }
+
+  /** One run item, if it exists in the scope. */
+  item(scope: Scope, id: string, now: number): Record<string, unknown> | undefined {
+    const r = this.byId.get(id);
+    if (!r || r.scope.orgId !== scope.orgId || r.scope.sandboxName !== scope.sandboxName) return undefined;
+    return this.view(r, now);
+  }
+
+  /** Number of runs held (for the state endpoint). */
+  size(): number {
+    return this.byId.size;
+  }
+
+  /** Forgets everything. */
+  reset(): void {
+    this.schedules.clear();
+    this.history.clear();
+    this.byId.clear();
+    this.scripts.clear();
+    this.globalDefault = DEFAULT_OUTCOME;
+    this.earliest = Infinity;
+  }
+
+  /** The documented run item (EN monitor.md): metrics, activities, statusSummary. */
+  private view(r: RunRecord, now: number): Record<string, unknown> {
+    const o = r.outcome;
+    const completedAt = r.startedAt + o.durationMs;
+    const done = completedAt <= now;
+    const status = done ? o.status : 'inProgress';
+    const copyEnd = r.startedAt + Math.floor(o.durationMs / 2);
+    const inputBytes = o.inputRecordCount * 240;
+    const outputBytes = o.outputRecordCount * 170;
+    const durationSummary: Record<string, unknown> = { startedAtUTC: r.startedAt };
+    if (done) durationSummary['completedAtUTC'] = completedAt;
+    return {
+      id: r.id,
+      flowId: r.flowId,
+      createdAt: r.startedAt,
+      updatedAt: done ? completedAt : r.startedAt,
+      createdBy: r.createdBy,
+      updatedBy: r.createdBy,
+      createdClient: r.createdBy,
+      updatedClient: r.createdBy,
+      sandboxId: stableUuid(`${r.scope.orgId}/${r.scope.sandboxName}`),
+      sandboxName: r.scope.sandboxName,
+      imsOrgId: r.scope.orgId,
+      flowSpec: r.flowSpec,
+      providerRefId: `M-${r.flowId}-incremental-0:${r.id}`,
+      etag: r.etag,
+      metrics: {
+        durationSummary,
+        sizeSummary: done ? { inputBytes, outputBytes } : {},
+        recordSummary: done
+          ? {
+              inputRecordCount: o.inputRecordCount,
+              outputRecordCount: o.outputRecordCount,
+              failedRecordCount: o.failedRecordCount,
+            }
+          : {},
+        fileSummary: done
+          ? {
+              inputFileCount: 1,
+              outputFileCount: o.outputRecordCount > 0 ? 1 : 0,
+              activityRefs: ['promotionActivity'],
+            }
+          : {},
+        statusSummary: done
+          ? { status, errors: o.errors, activityRefs: ['promotionActivity'] }
+          : { status, activityRefs: ['copyActivity'] },
+      },
+      activities: [
+        {
+          id: 'copyActivity',
+          updatedAtUTC: done ? copyEnd : r.startedAt,
+          durationSummary: {
+            startedAtUTC: r.startedAt,
+            ...(done ? { completedAtUTC: copyEnd } : {}),
+            extensions: { windowStart: r.windowStart, windowEnd: r.startedAt },
+          },
+          sizeSummary: done ? { inputBytes, outputBytes: inputBytes } : {},
+          recordSummary: {},
+          statusSummary: {
+            status: done
+              ? o.status === 'failed' && o.outputRecordCount === 0
+                ? 'failed'
+                : 'success'
+              : 'inProgress',
+          },
+          sourceInfo: [
+            {
+              id: r.sourceConnectionId,
+              type: 'SourceConnection',
+              reference: { type: 'AdfRunId', ids: [r.id] },
+            },
+          ],
+        },
+        ...(done
+          ? [
+              {
+                id: 'promotionActivity',
+                updatedAtUTC: completedAt,
+                durationSummary: { startedAtUTC: copyEnd, completedAtUTC: completedAt },
+                sizeSummary: { inputBytes, outputBytes },
+                recordSummary: {
+                  inputRecordCount: o.inputRecordCount,
+                  outputRecordCount: o.outputRecordCount,
+                  failedRecordCount: o.failedRecordCount,
+                },
+                statusSummary: { status: o.status, errors: o.errors },
+                targetInfo: [
+                  {
+                    id: r.targetConnectionId,
+                    type: 'TargetConnection',
+                    reference: { type: 'Batch', ids: [r.id.replace(/-/g, '').slice(0, 26).toUpperCase()] },
+                  },
+                ],
+              },
+            ]
+          : []),
+      ],
+    };
+  }
+}

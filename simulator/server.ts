@@ -1,0 +1,173 @@
+/** HTTP routing: control endpoints, IMS, then gateway checks and the platform routes. One port for all. */
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import { authenticate } from './auth.js';
+import type { Route, Sim } from './context.js';
+import type { ControlTarget } from './control.js';
+import { control } from './control.js';
+import { ApiError, contentTypeError, serviceError } from './errors.js';
+import type { Reply } from './http.js';
+import { parseJsonBody, readBody, send } from './http.js';
+
+interface CompiledRoute extends Route {
+  segments: string[];
+}
+
+/** IMS token path (`ims-na1.adobelogin.com/ims/token/v3` in production). */
+export const IMS_TOKEN_PATH = '/ims/token/v3';
+
+function compile(routes: Route[]): CompiledRoute[] {
+  return routes.map((r) => ({ ...r, segments: r.template.split('/').filter(Boolean) }));
+}
+
+function matchRoute(
+  routes: CompiledRoute[],
+  method: string,
+  segments: string[],
+): { route?: CompiledRoute; params: Record<string, string>; pathKnown: boolean } {
+  let pathKnown = false;
+  for (const route of routes) {
+    if (route.segments.length !== segments.length) continue;
+    const params: Record<string, string> = {};
+    let ok = true;
+    for (let i = 0; i < segments.length; i++) {
+      const t = route.segments[i]!;
+      const s = segments[i]!;
+      if (t.startsWith('{')) params[t.slice(1, -1)] = s;
+      else if (t !== s) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    pathKnown = true;
+    if (route.method === method) return { route, params, pathKnown };
+  }
+  return { params: {}, pathKnown };
+}
+
+function errorReply(e: unknown): Reply {
+  if (e instanceof ApiError) return { status: e.status, body: e.body, headers: e.headers };
+  const msg = e instanceof Error ? e.message : String(e);
+  return {
+    status: 500,
+    body: serviceError(
+      'FLOW',
+      500,
+      { code: '1102', title: 'Internal Error' },
+      `An internal error has occurred: ${msg}`,
+    ).body,
+  };
+}
+
+function decodeSegments(pathname: string): string[] {
+  return pathname
+    .split('/')
+    .filter(Boolean)
+    .map((s) => {
+      try {
+        return decodeURIComponent(s);
+      } catch {
+        return s;
+      }
+    });
+}
+
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  const type = String(req.headers['content-type'] ?? '').toLowerCase();
+  if (!type.includes('json')) {
+    req.resume();
+    throw contentTypeError();
+  }
+  return parseJsonBody(await readBody(req));
+}
+
+/** Builds the request listener over the simulator state. */
+export function createSimServer(target: ControlTarget, routes: Route[]): Server {
+  const compiled = compile(routes);
+  const sim: Sim = target.sim;
+
+  async function handle(req: IncomingMessage): Promise<Reply | 'dropped'> {
+    const method = (req.method ?? 'GET').toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://simulator.invalid');
+    const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+
+    if (pathname.startsWith('/__simulator/')) {
+      const text = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
+      let body: unknown;
+      try {
+        body = text.trim() === '' ? undefined : JSON.parse(text);
+      } catch {
+        return { status: 400, body: { error: 'bad_request', message: 'body is not JSON' } };
+      }
+      return (
+        control(target, method, pathname, body) ?? {
+          status: 404,
+          body: { error: 'not_found', message: 'unknown control endpoint' },
+        }
+      );
+    }
+
+    const segments = decodeSegments(pathname);
+    const isIms = pathname === IMS_TOKEN_PATH;
+    const { route, params, pathKnown } = isIms
+      ? { params: {}, pathKnown: true }
+      : matchRoute(compiled, method, segments);
+    target.counters.add(
+      `${method} ${isIms ? IMS_TOKEN_PATH : (route?.template ?? (pathKnown ? pathname : '<unmatched>'))}`,
+    );
+
+    const decision = target.faults.decide(method, pathname, Date.now());
+    if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+    if (decision.drop) {
+      req.socket.destroy();
+      return 'dropped';
+    }
+    if (decision.error) {
+      req.resume();
+      throw decision.error;
+    }
+
+    if (isIms) {
+      if (method !== 'POST')
+        return { status: 405, body: { error: 'invalid_request', error_description: 'use POST' } };
+      const form = new URLSearchParams(url.search);
+      const type = String(req.headers['content-type'] ?? '');
+      const text = await readBody(req);
+      if (type.includes('application/x-www-form-urlencoded') || text.includes('=')) {
+        for (const [k, v] of new URLSearchParams(text)) form.set(k, v);
+      }
+      return { status: 200, body: sim.ims.issue(form) };
+    }
+
+    if (!route) {
+      req.resume();
+      return pathKnown
+        ? { status: 405, body: { error_code: '405000', message: 'Method not allowed' } }
+        : { status: 404, body: { error_code: '404000', message: 'Resource not found' } };
+    }
+    const call = authenticate(req.headers, sim.ims);
+    sim.runs.tick(sim.clock.now());
+    return route.handler({
+      sim,
+      call,
+      method,
+      params,
+      query: url.searchParams,
+      headers: req.headers,
+      json: () => jsonBody(req),
+    });
+  }
+
+  const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000 }, (req, res) => {
+    handle(req).then(
+      (reply) => {
+        if (reply !== 'dropped') send(res, reply);
+      },
+      (e: unknown) => send(res, errorReply(e)),
+    );
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
