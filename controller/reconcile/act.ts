@@ -92,11 +92,8 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
       await ctx.record((s) => {
         s.baseConnection = { id: written.id, etag: written.etag };
         // An adopted connection's credentials are unknown: forget the hash so they get written.
-        s.applied = {
-          ...s.applied,
-          mixpanelCredentials: adopted ? undefined : d.mixpanel.hash,
-          explored: undefined,
-        };
+        if (adopted) delete s.appliedSourceCredentialsHash;
+        else s.appliedSourceCredentialsHash = d.mixpanel.hash;
       });
       announce(ctx, outcome, 'baseConnection', written.id, name, adopted);
       return;
@@ -109,10 +106,10 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
         d.mixpanel.username,
         d.mixpanel.password,
       );
-      const rotated = status.applied?.mixpanelCredentials !== undefined;
+      const rotated = status.appliedSourceCredentialsHash !== undefined;
       await ctx.record((s) => {
         s.baseConnection = { id: written.id || base.id, etag: written.etag };
-        s.applied = { ...s.applied, mixpanelCredentials: d.mixpanel.hash };
+        s.appliedSourceCredentialsHash = d.mixpanel.hash;
       });
       ctx.emit(
         normal(
@@ -138,9 +135,6 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
               ENGINE_MESSAGES.projectNotFound(d.source.projectId, res.message),
             );
       }
-      await ctx.record((s) => {
-        s.applied = { ...s.applied, explored: d.exploreKey };
-      });
       return;
     }
     case 'sourceConnection:create':
@@ -265,7 +259,7 @@ async function createConnection(
   const old = op.verb === 'replace' ? op.id : undefined;
   await ctx.record((s) => {
     s[CONNECTION_SLOT[kind]] = { id: written.id, etag: written.etag };
-    if (old && old !== written.id) s.retired = addRetired(s.retired, { link: kind, id: old });
+    if (old && old !== written.id) s.pendingDeletions = addRetired(s.pendingDeletions, { kind, id: old });
   });
   announce(ctx, outcome, kind, written.id, name, adopted);
   if (old)
@@ -277,7 +271,8 @@ async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): 
   const sourceId = must(status.sourceConnection, 'sourceConnection').id;
   const targetId = must(status.targetConnection, 'targetConnection').id;
   const mapping = must(status.mappingSet, 'mappingSet');
-  const name = resourceName(d.uid, 'flow', [sourceId, targetId], status.flow?.id ?? '');
+  const mappingVersion = mapping.version ?? 0;
+  const name = d.flow.name;
   const schedule = { ...d.flow.schedule, startTime: d.flow.schedule.startTime ?? ctx.nowSec };
   const input = {
     name,
@@ -285,17 +280,18 @@ async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): 
     sourceConnectionId: sourceId,
     targetConnectionId: targetId,
     mappingId: mapping.id,
-    mappingVersion: mapping.version,
+    mappingVersion,
     schedule,
   };
   const { written, adopted } = await createOrAdopt(
-    () => port.findFlowByName(name),
+    () => port.findFlow({ name, sourceConnectionId: sourceId, targetConnectionId: targetId }),
     () => port.createFlow(input),
   );
   const old = op.verb === 'replace' ? op.id : undefined;
   await ctx.record((s) => {
     s.flow = { id: written.id, etag: written.etag, state: 'enabled' };
-    if (old && old !== written.id) s.retired = addRetired(s.retired, { link: 'flow', id: old });
+    if (old && old !== written.id)
+      s.pendingDeletions = addRetired(s.pendingDeletions, { kind: 'flow', id: old });
   });
   announce(ctx, outcome, 'flow', written.id, name, adopted);
   if (old) ctx.emit(normal(EVENT_REASONS.Replaced, `Replaced flow ${old} with ${written.id}: ${op.reason}.`));
@@ -305,7 +301,9 @@ function flowPatch(op: Operation, ctx: ActContext): PatchOp[] {
   const { desired: d, status } = ctx;
   const out: PatchOp[] = [];
   for (const { field } of op.diff ?? []) {
-    if (field === 'description') out.push({ op: 'replace', path: '/description', value: d.flow.description });
+    if (field === 'name') out.push({ op: 'replace', path: '/name', value: d.flow.name });
+    else if (field === 'description')
+      out.push({ op: 'replace', path: '/description', value: d.flow.description });
     else if (field === 'schedule.frequency')
       out.push({ op: 'replace', path: '/scheduleParams/frequency', value: d.flow.schedule.frequency });
     else if (field === 'schedule.interval')
@@ -317,7 +315,7 @@ function flowPatch(op: Operation, ctx: ActContext): PatchOp[] {
       out.push({
         op: 'replace',
         path: '/transformations/0',
-        value: { name: 'Mapping', params: { mappingId: m.id, mappingVersion: m.version } },
+        value: { name: 'Mapping', params: { mappingId: m.id, mappingVersion: m.version ?? 0 } },
       });
     }
   }
@@ -325,7 +323,7 @@ function flowPatch(op: Operation, ctx: ActContext): PatchOp[] {
 }
 
 /** Most replaced resources kept in status while they wait for deletion; bounds status size. */
-export const MAX_RETIRED = 20;
+export const MAX_RETIRED = 16;
 
 function addRetired(list: RetiredRef[] | undefined, ref: RetiredRef): RetiredRef[] {
   const next = [...(list ?? []).filter((r) => r.id !== ref.id), ref];
@@ -343,7 +341,7 @@ async function deleteRetired(ctx: ActContext, op: Operation): Promise<void> {
     ctx.emit(normal(EVENT_REASONS.Deleted, `Deleted ${op.link} ${id}: ${op.reason}.`));
   }
   await ctx.record((st) => {
-    st.retired = (st.retired ?? []).filter((r) => r.id !== id);
-    if (st.retired.length === 0) delete st.retired;
+    st.pendingDeletions = (st.pendingDeletions ?? []).filter((r) => r.id !== id);
+    if (st.pendingDeletions.length === 0) delete st.pendingDeletions;
   });
 }

@@ -91,8 +91,8 @@ async function remove(s: Session, port: AdobePort, op: Operation): Promise<void>
   await s.record((st) => {
     for (const slot of ['flow', 'sourceConnection', 'targetConnection', 'baseConnection'] as const)
       if (st[slot]?.id === id) delete st[slot];
-    st.retired = (st.retired ?? []).filter((r) => r.id !== id);
-    if (st.retired.length === 0) delete st.retired;
+    st.pendingDeletions = (st.pendingDeletions ?? []).filter((r) => r.id !== id);
+    if (st.pendingDeletions.length === 0) delete st.pendingDeletions;
   });
   s.emit(normal(EVENT_REASONS.Deleted, `Deleted ${op.link} ${id}.`));
 }
@@ -124,7 +124,8 @@ async function findUnrecorded(s: Session, port: AdobePort): Promise<void> {
   }
   const [src, tgt] = [st.sourceConnection?.id, st.targetConnection?.id];
   if (!st.flow && src && tgt) {
-    const found = await port.findFlowByName(resourceName(uid, 'flow', [src, tgt], ''));
+    const name = s.obj.spec.displayName ?? `${s.obj.namespace}/${s.obj.name}`;
+    const found = await port.findFlow({ name, sourceConnectionId: src, targetConnectionId: tgt });
     if (found) await s.record((x) => void (x.flow = { id: found.id, etag: found.etag }));
   }
 }

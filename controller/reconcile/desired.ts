@@ -1,5 +1,6 @@
 /** Pure: spec + Secret contents → the desired chain, or the missing Secret/key that blocks it. */
-import { stableHash } from './hash.js';
+import { PLATFORM_SECRET_KEYS, SOURCE_SECRET_KEYS } from '../api/index.js';
+import { statusHash } from './hash.js';
 import { ownerDescription } from './naming.js';
 import type { MappingRow, PlatformCredentials, FlowSchedule } from './ports.js';
 import type { DataflowObject, DataflowSpec, MappingSpec } from './types.js';
@@ -9,17 +10,6 @@ export type SecretData = Readonly<Record<string, string>>;
 
 /** Secrets of the CR's namespace by name; `undefined` when the Secret does not exist. */
 export type SecretsByName = Readonly<Record<string, SecretData | undefined>>;
-
-/** Keys read from the platform credentials Secret. */
-export const PLATFORM_SECRET_KEYS = {
-  clientId: 'clientId',
-  clientSecret: 'clientSecret',
-  orgId: 'orgId',
-  scopes: 'scopes',
-} as const;
-
-/** Keys read from the Mixpanel service account Secret. */
-export const MIXPANEL_SECRET_KEYS = { username: 'username', password: 'password' } as const;
 
 /** A Secret, or a key in it, that is missing. */
 export interface MissingSecret {
@@ -62,12 +52,13 @@ function readKeys<K extends string>(
 /** Resolves the platform credentials Secret. The hash is salted with the CR uid. */
 export function resolvePlatform(obj: DataflowObject, secrets: SecretsByName): Resolved<ResolvedPlatform> {
   const name = obj.spec.platform.credentialsSecretRef.name;
-  const keys = readKeys(secrets, name, ['clientId', 'clientSecret', 'orgId'] as const);
+  const { clientId, clientSecret, orgId } = PLATFORM_SECRET_KEYS;
+  const keys = readKeys(secrets, name, [clientId, clientSecret, orgId] as const);
   if (!keys.ok) return keys;
   const scopes = secrets[name]?.[PLATFORM_SECRET_KEYS.scopes];
   const credentials: PlatformCredentials = { ...keys.value, sandbox: obj.spec.platform.sandbox };
   if (scopes) credentials.scopes = scopes;
-  return { ok: true, value: { credentials, hash: stableHash({ salt: obj.uid, credentials }) } };
+  return { ok: true, value: { credentials, hash: statusHash({ salt: obj.uid, credentials }) } };
 }
 
 /** Resolves the Mixpanel service account Secret. The hash is salted with the CR uid. */
@@ -78,7 +69,7 @@ export function resolveMixpanel(obj: DataflowObject, secrets: SecretsByName): Re
   ] as const);
   if (!keys.ok) return keys;
   const { username, password } = keys.value;
-  return { ok: true, value: { username, password, hash: stableHash({ salt: obj.uid, username, password }) } };
+  return { ok: true, value: { username, password, hash: statusHash({ salt: obj.uid, username, password }) } };
 }
 
 /** The chain the spec asks for (ids of dependencies are filled in when acting). */
@@ -90,10 +81,8 @@ export interface DesiredChain {
   target: { datasetId: string; schemaId: string };
   /** Values whose change replaces the source/target pair and the flow. */
   pairKey: string[];
-  /** Hash of what the explore check must have confirmed. */
-  exploreKey: string;
   mapping: { schemaId: string; mappings: MappingRow[] };
-  flow: { description: string; displayName?: string; schedule: FlowSchedule; enabled: boolean };
+  flow: { name: string; description: string; schedule: FlowSchedule; enabled: boolean };
 }
 
 /** Mapping rows in Data Prep terms: `source` → ATTRIBUTE, `expression` → EXPRESSION. */
@@ -126,11 +115,10 @@ export function desiredChain(obj: DataflowObject, mixpanel: ResolvedMixpanel): D
     source: { projectId, timezone },
     target: { datasetId, schemaId },
     pairKey: [projectId, timezone, datasetId, schemaId],
-    exploreKey: stableHash({ credentials: mixpanel.hash, projectId, timezone }),
     mapping: { schemaId, mappings: mappingRows(spec.mappings) },
     flow: {
+      name: spec.displayName ?? `${obj.namespace}/${obj.name}`,
       description: spec.description ?? description,
-      ...(spec.displayName ? { displayName: spec.displayName } : {}),
       schedule: flowSchedule(spec.schedule),
       enabled: spec.enabled ?? true,
     },

@@ -109,7 +109,7 @@ async function syncObserved(s: Session, o: ObservedChain): Promise<void> {
 
 /** Records the platform credentials hash; a change since last time is a rotation event. */
 async function noteRotation(s: Session, hash: string): Promise<void> {
-  const before = s.status.applied?.platformCredentials;
+  const before = s.status.appliedPlatformCredentialsHash;
   if (before === hash) return;
   if (before !== undefined)
     s.emit(
@@ -119,7 +119,7 @@ async function noteRotation(s: Session, hash: string): Promise<void> {
       ),
     );
   await s.record((st) => {
-    st.applied = { ...st.applied, platformCredentials: hash };
+    st.appliedPlatformCredentialsHash = hash;
   });
 }
 

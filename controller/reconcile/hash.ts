@@ -17,3 +17,8 @@ export function canonicalJson(value: unknown): string {
 export function stableHash(value: unknown, length = 16): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, length);
 }
+
+/** `sha256:<64 hex>`, the hash format the status schema accepts. */
+export function statusHash(value: unknown): string {
+  return `sha256:${stableHash(value, 64)}`;
+}

@@ -2,6 +2,7 @@
  * Pure planning: desired chain + observed chain + status → ordered operations. No I/O, so it is
  * unit-tested with tables and printed as is by a dry-run `plan` command (see `describeOperation`).
  */
+import { CONDITION_REASONS, CONDITION_TYPES } from './conditions.js';
 import { canonicalJson } from './hash.js';
 import type { DesiredChain } from './desired.js';
 import type { Link } from './naming.js';
@@ -70,20 +71,28 @@ function diffFields(pairs: ReadonlyArray<[string, unknown, unknown]>): FieldDiff
 const missing = (seen: unknown): string =>
   seen === null ? PLAN_REASONS.deletedOutOfBand : PLAN_REASONS.notCreated;
 
+/** True when the last reconcile stopped at the explore check: check again (Mixpanel may be fixed now). */
+function accessFailedBefore(status: DataflowStatus): boolean {
+  const reason = status.conditions?.find((c) => c.type === CONDITION_TYPES.Synced)?.reason;
+  return (
+    reason === CONDITION_REASONS.MixpanelCredentialsRejected ||
+    reason === CONDITION_REASONS.MixpanelProjectNotFound
+  );
+}
+
 /** Plans the chain; `nowSec` decides whether the flow's start time can still change. */
 export function planChain(d: DesiredChain, o: ObservedChain, status: DataflowStatus, nowSec: number): Plan {
   const ops: Operation[] = [];
   const notices: Notice[] = [];
-  const applied = status.applied ?? {};
 
   // Base connection: created, or its credentials updated in place.
   const baseNew = !o.base;
   if (!o.base) ops.push({ link: 'baseConnection', verb: 'create', reason: missing(o.base) });
-  else if (applied.mixpanelCredentials !== d.mixpanel.hash) {
+  else if (status.appliedSourceCredentialsHash !== d.mixpanel.hash) {
     const diff = [
       {
         field: 'auth.params',
-        from: `hash ${applied.mixpanelCredentials ?? '(unknown)'}`,
+        from: `hash ${status.appliedSourceCredentialsHash ?? '(unknown)'}`,
         to: `hash ${d.mixpanel.hash}`,
       },
     ];
@@ -122,7 +131,7 @@ export function planChain(d: DesiredChain, o: ObservedChain, status: DataflowSta
     });
 
   const credentialsChange = ops.some((op) => op.verb === 'update');
-  if (sourceOps.length > 0 || credentialsChange || applied.explored !== d.exploreKey) {
+  if (sourceOps.length > 0 || credentialsChange || accessFailedBefore(status)) {
     const reason = credentialsChange ? PLAN_REASONS.credentialsChanged : PLAN_REASONS.accessUnverified;
     ops.push({ link: 'baseConnection', verb: 'verify', reason, ...(o.base ? { id: o.base.id } : {}) });
   }
@@ -153,7 +162,7 @@ export function planChain(d: DesiredChain, o: ObservedChain, status: DataflowSta
   }
 
   planFlow(d, o, ops, notices, { mappingChanges, nowSec });
-  ops.push(...planRetiredDeletes(status.retired ?? [], ops));
+  ops.push(...planRetiredDeletes(status.pendingDeletions ?? [], ops));
   return { ops, notices };
 }
 
@@ -198,6 +207,7 @@ function planFlow(
     ? `${o.mapping?.id ?? '(new)'}@(next version)`
     : `${o.mapping?.id}@${o.mapping?.version}`;
   const diff = diffFields([
+    ['name', f.name, d.flow.name],
     ['description', f.description, d.flow.description],
     ['schedule.frequency', f.schedule.frequency, want.frequency],
     ['schedule.interval', f.schedule.interval, want.interval],
@@ -216,7 +226,7 @@ function planFlow(
     });
 }
 
-const DELETE_ORDER: Record<RetiredRef['link'], number> = {
+const DELETE_ORDER: Record<RetiredRef['kind'], number> = {
   flow: 0,
   sourceConnection: 1,
   targetConnection: 1,
@@ -227,24 +237,24 @@ const DELETE_ORDER: Record<RetiredRef['link'], number> = {
 function planRetiredDeletes(retired: readonly RetiredRef[], ops: readonly Operation[]): Operation[] {
   const replacedNow: RetiredRef[] = ops
     .filter((op) => op.verb === 'replace' && op.id !== undefined && op.link !== 'mappingSet')
-    .map((op) => ({ link: op.link as RetiredRef['link'], id: op.id as string }));
+    .map((op) => ({ kind: op.link as RetiredRef['kind'], id: op.id as string }));
   const all = [...retired, ...replacedNow].filter((r, i, arr) => arr.findIndex((x) => x.id === r.id) === i);
   return all
-    .sort((a, b) => DELETE_ORDER[a.link] - DELETE_ORDER[b.link])
-    .map((r) => ({ link: r.link, verb: 'delete', id: r.id, reason: PLAN_REASONS.retired }));
+    .sort((a, b) => DELETE_ORDER[a.kind] - DELETE_ORDER[b.kind])
+    .map((r) => ({ link: r.kind, verb: 'delete', id: r.id, reason: PLAN_REASONS.retired }));
 }
 
 /** Plans the deletion of everything recorded in status: flows, then connections, then base. */
 export function planDeletion(status: DataflowStatus): Operation[] {
-  const refs: RetiredRef[] = [...(status.retired ?? [])];
-  if (status.flow?.id) refs.push({ link: 'flow', id: status.flow.id });
-  if (status.sourceConnection?.id) refs.push({ link: 'sourceConnection', id: status.sourceConnection.id });
-  if (status.targetConnection?.id) refs.push({ link: 'targetConnection', id: status.targetConnection.id });
-  if (status.baseConnection?.id) refs.push({ link: 'baseConnection', id: status.baseConnection.id });
+  const refs: RetiredRef[] = [...(status.pendingDeletions ?? [])];
+  if (status.flow?.id) refs.push({ kind: 'flow', id: status.flow.id });
+  if (status.sourceConnection?.id) refs.push({ kind: 'sourceConnection', id: status.sourceConnection.id });
+  if (status.targetConnection?.id) refs.push({ kind: 'targetConnection', id: status.targetConnection.id });
+  if (status.baseConnection?.id) refs.push({ kind: 'baseConnection', id: status.baseConnection.id });
   return refs
     .filter((r, i, arr) => arr.findIndex((x) => x.id === r.id) === i)
-    .sort((a, b) => DELETE_ORDER[a.link] - DELETE_ORDER[b.link])
-    .map((r) => ({ link: r.link, verb: 'delete', id: r.id, reason: PLAN_REASONS.deleting }));
+    .sort((a, b) => DELETE_ORDER[a.kind] - DELETE_ORDER[b.kind])
+    .map((r) => ({ link: r.kind, verb: 'delete', id: r.id, reason: PLAN_REASONS.deleting }));
 }
 
 /** One line describing an operation, e.g. for a dry-run `plan` command. */

@@ -129,6 +129,13 @@ export interface MappingSetInput {
   mappings: MappingRow[];
 }
 
+/** How a flow is found after a crash: its name plus the (unique to this CR) connections it links. */
+export interface FlowQuery {
+  name: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+}
+
 /** Body of a flow create. */
 export interface FlowInput {
   name: string;
@@ -187,8 +194,8 @@ export interface AdobePort {
 
   /** GET a flow by id; null when it does not exist. */
   getFlow(id: string): Promise<ObservedFlow | null>;
-  /** Find a flow by exact name; null when none. */
-  findFlowByName(name: string): Promise<ObservedFlow | null>;
+  /** Find the flow with this name that reads exactly this source and writes exactly this target. */
+  findFlow(query: FlowQuery): Promise<ObservedFlow | null>;
   /** Create a flow (Mixpanel → data lake flow spec). */
   createFlow(input: FlowInput): Promise<Written>;
   /** JSON-Patch a flow with If-Match etag. */

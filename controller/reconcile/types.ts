@@ -1,84 +1,29 @@
-/** The engine's view of a MixpanelDataflow: spec and status shapes it reads and writes. */
+/** The engine's view of a MixpanelDataflow, built on the API's generated types. */
+import type {
+  Condition,
+  Mapping,
+  MixpanelDataflowSpec,
+  MixpanelDataflowStatus,
+  PendingDeletion,
+} from '../api/index.js';
 
-/** One mapping row: exactly one of `source` (a field path) or `expression` (Data Prep expression). */
-export interface MappingSpec {
-  source?: string;
-  expression?: string;
-  destination: string;
-}
-
-/** Schedule of the dataflow; `startTime` is RFC 3339. */
-export interface ScheduleSpec {
-  frequency: 'once' | 'minute' | 'hour' | 'day' | 'week';
-  interval?: number;
-  startTime?: string;
-}
-
-/** A reference to a Secret in the CR's namespace. */
-export interface SecretRef {
-  name: string;
-}
+export type { Condition };
 
 /** Desired state as written by the user. */
-export interface DataflowSpec {
-  platform: { sandbox: string; credentialsSecretRef: SecretRef };
-  source: { projectId: string; timezone: string; credentialsSecretRef: SecretRef };
-  target: { datasetId: string; schemaId: string };
-  mappings: MappingSpec[];
-  schedule: ScheduleSpec;
-  enabled?: boolean;
-  deletionPolicy?: 'Delete' | 'Orphan';
-  /** Optional display name and description of the Adobe flow. */
-  displayName?: string;
-  description?: string;
-}
+export type DataflowSpec = MixpanelDataflowSpec;
 
-/** metav1.Condition shape. */
-export interface Condition {
-  type: string;
-  status: 'True' | 'False' | 'Unknown';
-  reason: string;
-  message: string;
-  observedGeneration?: number;
-  lastTransitionTime: string;
-}
-
-/** Id and etag of a Flow Service resource. */
-export interface LinkRef {
-  id: string;
-  etag?: string;
-}
+/** One mapping row of the spec. */
+export type MappingSpec = Mapping;
 
 /** A resource left over from a replace, waiting to be deleted once the new chain is ready. */
-export interface RetiredRef {
-  link: 'sourceConnection' | 'targetConnection' | 'flow' | 'baseConnection';
-  id: string;
-}
+export type RetiredRef = PendingDeletion;
 
-/** Hashes of what was last applied; never the values. */
-export interface AppliedHashes {
-  /** Hash of the Mixpanel username/password last written to the base connection. */
-  mixpanelCredentials?: string;
-  /** Hash of the platform (IMS) credentials last used successfully. */
-  platformCredentials?: string;
-  /** Hash of credentials + projectId + timezone that last passed the explore check. */
-  explored?: string;
-}
-
-/** Status written by the engine. */
-export interface DataflowStatus {
-  observedGeneration?: number;
-  conditions?: Condition[];
-  baseConnection?: LinkRef;
-  sourceConnection?: LinkRef;
-  targetConnection?: LinkRef;
-  mappingSet?: { id: string; version: number };
-  flow?: LinkRef & { state?: string };
-  retired?: RetiredRef[];
-  applied?: AppliedHashes;
-  /** Fingerprint (generation + Secret hashes) of a terminal failure: do not retry until it changes. */
-  terminalFingerprint?: string;
-}
+/**
+ * Status written by the engine. `terminalFingerprint` (generation + Secret hashes of a terminal
+ * failure) is not in the API schema yet; if the API server prunes it, a terminal error is retried
+ * once per periodic resync instead of never.
+ */
+export type DataflowStatus = MixpanelDataflowStatus & { terminalFingerprint?: string };
 
 /** What the engine needs to know about the custom resource. */
 export interface DataflowObject {

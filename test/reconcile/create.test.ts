@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ADOBE_IDS } from '../../controller/adobe/index.js';
+import { CONDITION_REASONS, EVENT_REASONS } from '../../controller/reconcile/index.js';
+import { chainOf, condition, Driver, Env } from './harness.js';
+
+describe('creating the chain from an empty status', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await Env.start();
+  });
+  afterAll(async () => env.close());
+
+  it('creates base, source, target, mapping set and flow and reports Ready', async () => {
+    const d = new Driver(env);
+    const res = await d.reconcile();
+    expect(condition(res, 'Synced')).toMatchObject({
+      status: 'True',
+      reason: CONDITION_REASONS.ReconcileSuccess,
+      observedGeneration: 1,
+    });
+    expect(condition(res, 'Ready')).toMatchObject({ status: 'True', reason: CONDITION_REASONS.Available });
+    expect(res.status.observedGeneration).toBe(1);
+    const chain = await chainOf(env, res.status);
+    expect(chain.base?.doc.connectionSpec.id).toBe(ADOBE_IDS.mixpanelConnectionSpec);
+    expect(chain.base?.doc.auth.specName).toBe('Basic Authentication');
+    expect(chain.source?.doc).toMatchObject({
+      baseConnectionId: chain.base?.id,
+      data: { format: 'json' },
+      params: { projectId: '2384945', timezone: 'Pacific Standard Time' },
+    });
+    expect(chain.target?.doc).toMatchObject({
+      connectionSpec: { id: ADOBE_IDS.dataLakeConnectionSpec },
+      data: { format: 'parquet_xdm', schema: { id: env.schemaId } },
+      params: { dataSetId: env.datasetId },
+    });
+    expect(
+      chain.mapping?.doc.mappings.map((m: { sourceType: string; source: string }) => [
+        m.sourceType,
+        m.source,
+      ]),
+    ).toEqual([
+      ['text/x.schema-path', 'distinct_id'],
+      ['text/x.aep-xl', 'lower(event)'],
+    ]);
+    expect(chain.flow?.doc).toMatchObject({
+      flowSpec: { id: ADOBE_IDS.restStorageToAepFlowSpec },
+      sourceConnectionIds: [chain.source?.id],
+      targetConnectionIds: [chain.target?.id],
+      state: 'enabled',
+      name: 'analytics/' + d.obj.name,
+    });
+    expect(res.events.filter((e) => e.reason === EVENT_REASONS.Created)).toHaveLength(5);
+  });
+});
