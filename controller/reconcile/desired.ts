@@ -63,10 +63,8 @@ export function resolvePlatform(obj: DataflowObject, secrets: SecretsByName): Re
 
 /** Resolves the Mixpanel service account Secret. The hash is salted with the CR uid. */
 export function resolveMixpanel(obj: DataflowObject, secrets: SecretsByName): Resolved<ResolvedMixpanel> {
-  const keys = readKeys(secrets, obj.spec.source.credentialsSecretRef.name, [
-    'username',
-    'password',
-  ] as const);
+  const { username: u, password: p } = SOURCE_SECRET_KEYS;
+  const keys = readKeys(secrets, obj.spec.source.credentialsSecretRef.name, [u, p] as const);
   if (!keys.ok) return keys;
   const { username, password } = keys.value;
   return { ok: true, value: { username, password, hash: statusHash({ salt: obj.uid, username, password }) } };
