@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { reconcile } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import type { DataflowStatus } from '../../controller/reconcile/types.js';
-import { Driver, Env, type SimResource } from './harness.js';
+import { Driver, Env, type SimResource, leakedSecrets, transcript } from './harness.js';
 
 class Crash extends Error {
   override readonly name = 'Crash';
@@ -54,7 +54,7 @@ class CrashAfter {
 async function crashingReconcile(d: Driver, n: number): Promise<CrashAfter> {
   const crash = new CrashAfter(n);
   let persisted: DataflowStatus = structuredClone(d.obj.status ?? {});
-  await reconcile(
+  const res = await reconcile(
     { object: structuredClone(d.obj), secrets: d.secrets as Record<string, Record<string, string>> },
     {
       ...d.deps(),
@@ -64,6 +64,7 @@ async function crashingReconcile(d: Driver, n: number): Promise<CrashAfter> {
       },
     },
   );
+  transcript.push(JSON.stringify(res.status), JSON.stringify(res.events));
   d.obj = { ...d.obj, status: persisted };
   return crash;
 }
@@ -164,5 +165,12 @@ describe('crash safety', () => {
       expect(links.flow[0]?.id).toBe(res.status.flow?.id);
       expect(res.status.pendingDeletions).toBeUndefined();
     }
+  });
+});
+
+describe('secret hygiene', () => {
+  it('never puts a test Secret value into logs, events or status', () => {
+    expect(transcript.length).toBeGreaterThan(0);
+    expect(leakedSecrets()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ADOBE_IDS } from '../../controller/adobe/index.js';
 import { CONDITION_REASONS, EVENT_REASONS } from '../../controller/reconcile/index.js';
-import { chainOf, condition, Driver, Env } from './harness.js';
+import { chainOf, condition, Driver, Env, leakedSecrets, transcript } from './harness.js';
 
 describe('creating the chain from an empty status', () => {
   let env: Env;
@@ -50,5 +50,12 @@ describe('creating the chain from an empty status', () => {
       name: 'analytics/' + d.obj.name,
     });
     expect(res.events.filter((e) => e.reason === EVENT_REASONS.Created)).toHaveLength(5);
+  });
+});
+
+describe('secret hygiene', () => {
+  it('never puts a test Secret value into logs, events or status', () => {
+    expect(transcript.length).toBeGreaterThan(0);
+    expect(leakedSecrets()).toEqual([]);
   });
 });

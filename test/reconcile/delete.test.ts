@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CONDITION_REASONS, EVENT_REASONS, PAUSED_ANNOTATION } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
-import { adobeCalls, condition, Driver, Env, isReady, isSynced } from './harness.js';
+import {
+  adobeCalls,
+  condition,
+  Driver,
+  Env,
+  isReady,
+  isSynced,
+  leakedSecrets,
+  transcript,
+} from './harness.js';
 
 const DELETED_AT = '2026-11-29T03:00:00Z';
 
@@ -165,5 +174,12 @@ describe('pause', () => {
     expect(adobeCalls(await env.requests()).writes).toBe(0);
     expect(res.status.flow).toBeUndefined();
     expect(condition(res, 'Ready')?.status).toBe('False');
+  });
+});
+
+describe('secret hygiene', () => {
+  it('never puts a test Secret value into logs, events or status', () => {
+    expect(transcript.length).toBeGreaterThan(0);
+    expect(leakedSecrets()).toEqual([]);
   });
 });

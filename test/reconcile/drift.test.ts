@@ -13,6 +13,8 @@ import {
   makeSecrets,
   makeSpec,
   SECRET_VALUES,
+  leakedSecrets,
+  transcript,
 } from './harness.js';
 
 describe('credential rotation', () => {
@@ -178,5 +180,12 @@ describe('drift repair', () => {
     expect(adobeCalls(await env.requests()).writes).toBe(0);
     const again = await d.reconcile();
     expect(again.status).toEqual(res.status);
+  });
+});
+
+describe('secret hygiene', () => {
+  it('never puts a test Secret value into logs, events or status', () => {
+    expect(transcript.length).toBeGreaterThan(0);
+    expect(leakedSecrets()).toEqual([]);
   });
 });

@@ -1,7 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CONDITION_REASONS, EVENT_REASONS, ENGINE_MESSAGES } from '../../controller/reconcile/index.js';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
-import { adobeCalls, condition, Driver, Env, isReady, isSynced, makeSecrets, makeSpec } from './harness.js';
+import {
+  adobeCalls,
+  condition,
+  Driver,
+  Env,
+  isReady,
+  isSynced,
+  makeSecrets,
+  makeSpec,
+  leakedSecrets,
+  transcript,
+} from './harness.js';
 
 const MISSING_DATASET = '0123456789abcdef01234567';
 
@@ -221,5 +232,12 @@ describe('checking Mixpanel access before building', () => {
     expect(condition(res, 'Synced')?.reason).toBe(CONDITION_REASONS.MixpanelProjectNotFound);
     expect(res.status.sourceConnection?.id).toBe(before.sourceConnection?.id);
     expect(res.status.flow?.id).toBe(before.flow?.id);
+  });
+});
+
+describe('secret hygiene', () => {
+  it('never puts a test Secret value into logs, events or status', () => {
+    expect(transcript.length).toBeGreaterThan(0);
+    expect(leakedSecrets()).toEqual([]);
   });
 });

@@ -335,3 +335,9 @@ export async function chainOf(
     flow: byId(status.flow?.id),
   };
 }
+
+/** Test Secret values found anywhere in the transcript (logs, events, status); empty means no leak. */
+export function leakedSecrets(): string[] {
+  const text = transcript.join('\n');
+  return Object.values(SECRET_VALUES).filter((v) => text.includes(v));
+}

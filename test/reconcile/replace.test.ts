@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
-import { chainOf, Driver, Env, isReady, isSynced, type SimResource } from './harness.js';
+import {
+  chainOf,
+  Driver,
+  Env,
+  isReady,
+  isSynced,
+  type SimResource,
+  leakedSecrets,
+  transcript,
+} from './harness.js';
 
 describe('replacing what Adobe does not update in place', () => {
   let env: Env;
@@ -101,5 +110,12 @@ describe('replacing what Adobe does not update in place', () => {
     expect(done.status.flow?.id).not.toBe(before.flow?.id);
     expect((await env.inventory('flows')).find((r) => r.id === before.flow?.id)).toBeUndefined();
     expect(done.status.pendingDeletions).toBeUndefined();
+  });
+});
+
+describe('secret hygiene', () => {
+  it('never puts a test Secret value into logs, events or status', () => {
+    expect(transcript.length).toBeGreaterThan(0);
+    expect(leakedSecrets()).toEqual([]);
   });
 });

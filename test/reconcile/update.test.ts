@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
-import { adobeCalls, chainOf, condition, Driver, Env, isReady, isSynced } from './harness.js';
+import {
+  adobeCalls,
+  chainOf,
+  condition,
+  Driver,
+  Env,
+  isReady,
+  isSynced,
+  leakedSecrets,
+  transcript,
+} from './harness.js';
 
 describe('updating in place what Adobe updates in place', () => {
   let env: Env;
@@ -119,5 +129,12 @@ describe('updating in place what Adobe updates in place', () => {
     expect(flow?.doc.scheduleParams.interval).toBe('45');
     expect(flow?.doc.description).not.toBe('edited by someone else');
     expect((await env.requests())['PATCH /data/foundation/flowservice/flows/{id}']).toBe(2);
+  });
+});
+
+describe('secret hygiene', () => {
+  it('never puts a test Secret value into logs, events or status', () => {
+    expect(transcript.length).toBeGreaterThan(0);
+    expect(leakedSecrets()).toEqual([]);
   });
 });
