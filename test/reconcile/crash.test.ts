@@ -69,7 +69,10 @@ async function crashingReconcile(d: Driver, n: number): Promise<CrashAfter> {
   return crash;
 }
 
-async function linksOf(env: Env, d: Driver): Promise<Record<string, SimResource[]>> {
+async function linksOf(
+  env: Env,
+  d: Driver,
+): Promise<Record<'base' | 'source' | 'target' | 'flow', SimResource[]>> {
   const all = await env.inventory();
   const named = (kind: string) => all.filter((r) => r.kind === kind && String(r.name).includes(d.obj.uid));
   return {
