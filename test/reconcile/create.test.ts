@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ADOBE_IDS } from '../../controller/adobe/index.js';
 import { CONDITION_REASONS, EVENT_REASONS } from '../../controller/reconcile/index.js';
+import type { AdobePort } from '../../controller/reconcile/ports.js';
+import type { DataflowStatus } from '../../controller/reconcile/types.js';
 import { chainOf, condition, Driver, Env, leakedSecrets, transcript } from './harness.js';
 
 describe('creating the chain from an empty status', () => {
@@ -50,6 +52,70 @@ describe('creating the chain from an empty status', () => {
       name: 'analytics/' + d.obj.name,
     });
     expect(res.events.filter((e) => e.reason === EVENT_REASONS.Created)).toHaveLength(5);
+  });
+});
+
+describe('acting along the dependency graph', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await Env.start();
+  });
+  afterAll(async () => env.close());
+
+  it('creates the target connection and mapping set while base → source is in progress', async () => {
+    const d = new Driver(env);
+    const timeline: string[] = [];
+    d.wrapPort = (port: AdobePort): AdobePort =>
+      new Proxy(port, {
+        get: (target, prop) => {
+          const fn = target[prop as keyof AdobePort] as (...args: unknown[]) => Promise<unknown>;
+          return async (...args: unknown[]) => {
+            timeline.push(`start ${String(prop)}`);
+            try {
+              return await fn.apply(target, args);
+            } finally {
+              timeline.push(`end ${String(prop)}`);
+            }
+          };
+        },
+      });
+    await env.faults([{ latencyMs: 40 }]);
+    await d.reconcile();
+    await env.clearFaults();
+    const at = (e: string) => timeline.indexOf(e);
+    expect(at('start createTargetConnection')).toBeLessThan(at('end createBaseConnection'));
+    expect(at('start createMappingSet')).toBeLessThan(at('end createBaseConnection'));
+    expect(at('start createSourceConnection')).toBeGreaterThan(at('end explore'));
+    expect(at('start createFlow')).toBeGreaterThan(
+      Math.max(
+        at('end createSourceConnection'),
+        at('end createTargetConnection'),
+        at('end createMappingSet'),
+      ),
+    );
+  });
+
+  it('reports each new id through the progress callback as soon as it exists', async () => {
+    const d = new Driver(env);
+    const snapshots: DataflowStatus[] = [];
+    const res = await d.reconcile({ onProgress: (s) => void snapshots.push(structuredClone(s)) });
+    const firstWith = (pick: (s: DataflowStatus) => unknown) =>
+      snapshots.findIndex((s) => pick(s) !== undefined);
+    const flowAt = firstWith((s) => s.flow?.id);
+    for (const pick of [
+      (s: DataflowStatus) => s.baseConnection?.id,
+      (s: DataflowStatus) => s.sourceConnection?.id,
+      (s: DataflowStatus) => s.targetConnection?.id,
+      (s: DataflowStatus) => s.mappingSet?.id,
+    ]) {
+      expect(firstWith(pick)).toBeGreaterThanOrEqual(0);
+      expect(firstWith(pick)).toBeLessThan(flowAt);
+    }
+    expect(snapshots[flowAt]?.flow).toEqual({
+      id: res.status.flow?.id,
+      etag: expect.any(String),
+      state: 'enabled',
+    });
   });
 });
 
