@@ -4,37 +4,23 @@
  * last and only when everything before succeeded. Each new id/etag is recorded (and reported
  * through the progress callback) as soon as Adobe returns it. A branch stops at its first error.
  */
-import { ReconcileFailure } from './errors.js';
+import {
+  addRetired,
+  announce,
+  createOrAdopt,
+  must,
+  type ActContext,
+  type ActOutcome,
+} from './act-context.js';
+import { deleteRetired, executeFlow } from './act-flow.js';
 import { CONDITION_REASONS } from './conditions.js';
-import { ENGINE_MESSAGES } from './errors.js';
-import { EVENT_REASONS, normal, type EngineEvent } from './events.js';
-import type { DesiredChain } from './desired.js';
-import { resourceName, type Link } from './naming.js';
-import type { ObservedChain } from './observe.js';
+import { ENGINE_MESSAGES, ReconcileFailure } from './errors.js';
+import { EVENT_REASONS, normal } from './events.js';
+import { resourceName } from './naming.js';
 import type { Operation } from './plan.js';
-import type { AdobePort, ConnectionKind, PatchOp, Written } from './ports.js';
-import type { DataflowStatus, RetiredRef } from './types.js';
+import type { ConnectionKind, Written } from './ports.js';
 
-/** Applies a change to the working status and reports it to the runtime. */
-export type Recorder = (change: (status: DataflowStatus) => void) => Promise<void>;
-
-/** What acting needs. */
-export interface ActContext {
-  port: AdobePort;
-  desired: DesiredChain;
-  /** Working status; read for ids, changed only through `record`. */
-  status: DataflowStatus;
-  record: Recorder;
-  emit: (event: EngineEvent) => void;
-  nowSec: number;
-  /** The observation the plan was made from (names of existing resources). */
-  observed: ObservedChain;
-}
-
-/** Result of acting: whether something was adopted (then the caller re-observes and re-plans). */
-export interface ActOutcome {
-  adopted: boolean;
-}
+export type { ActContext, ActOutcome, Recorder } from './act-context.js';
 
 /** Runs `ops` in dependency order. Throws the first failure after every branch settled. */
 export async function act(ops: readonly Operation[], ctx: ActContext): Promise<ActOutcome> {
@@ -185,66 +171,14 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
     }
     case 'flow:create':
     case 'flow:replace':
-      return createFlow(ctx, outcome, op);
-    case 'flow:update': {
-      const flow = must(status.flow, 'flow');
-      const written = await port.patchFlow(flow.id, flow.etag ?? '', flowPatch(op, ctx));
-      await ctx.record((s) => {
-        s.flow = { ...flow, etag: written.etag };
-      });
-      const fields = (op.diff ?? []).map((x) => x.field).join(', ');
-      ctx.emit(normal(EVENT_REASONS.Updated, `Updated flow ${flow.id}: ${fields}.`));
-      return;
-    }
+    case 'flow:update':
     case 'flow:enable':
-    case 'flow:disable': {
-      const flow = must(status.flow, 'flow');
-      const enabled = op.verb === 'enable';
-      const written = await port.setFlowEnabled(flow.id, enabled);
-      await ctx.record((s) => {
-        s.flow = { ...flow, etag: written.etag, state: enabled ? 'enabled' : 'disabled' };
-      });
-      ctx.emit(
-        normal(
-          enabled ? EVENT_REASONS.Enabled : EVENT_REASONS.Disabled,
-          `${enabled ? 'Enabled' : 'Disabled'} flow ${flow.id}.`,
-        ),
-      );
-      return;
-    }
+    case 'flow:disable':
+      return executeFlow(op, ctx, outcome);
     default:
       if (op.verb === 'delete') return deleteRetired(ctx, op);
       throw new Error(`no executor for ${op.verb} ${op.link}`);
   }
-}
-
-function must<T>(value: T | undefined, link: Link): T {
-  if (value === undefined) throw new Error(`${link} is not recorded yet`);
-  return value;
-}
-
-async function createOrAdopt<T extends { id: string; etag: string }>(
-  find: () => Promise<T | null>,
-  create: () => Promise<Written>,
-): Promise<{ written: Written; adopted: boolean }> {
-  const found = await find();
-  if (found) return { written: { id: found.id, etag: found.etag }, adopted: true };
-  return { written: await create(), adopted: false };
-}
-
-function announce(
-  ctx: ActContext,
-  outcome: ActOutcome,
-  link: Link,
-  id: string,
-  name: string,
-  adopted: boolean,
-): void {
-  if (adopted) outcome.adopted = true;
-  const verb = adopted ? 'Adopted existing' : 'Created';
-  ctx.emit(
-    normal(adopted ? EVENT_REASONS.Adopted : EVENT_REASONS.Created, `${verb} ${link} ${id} (${name}).`),
-  );
 }
 
 async function createConnection(
@@ -264,84 +198,4 @@ async function createConnection(
   announce(ctx, outcome, kind, written.id, name, adopted);
   if (old)
     ctx.emit(normal(EVENT_REASONS.Replaced, `Replacing ${kind} ${old} with ${written.id}: ${op.reason}.`));
-}
-
-async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): Promise<void> {
-  const { port, desired: d, status } = ctx;
-  const sourceId = must(status.sourceConnection, 'sourceConnection').id;
-  const targetId = must(status.targetConnection, 'targetConnection').id;
-  const mapping = must(status.mappingSet, 'mappingSet');
-  const mappingVersion = mapping.version ?? 0;
-  const name = d.flow.name;
-  const schedule = { ...d.flow.schedule, startTime: d.flow.schedule.startTime ?? ctx.nowSec };
-  const input = {
-    name,
-    description: d.flow.description,
-    sourceConnectionId: sourceId,
-    targetConnectionId: targetId,
-    mappingId: mapping.id,
-    mappingVersion,
-    schedule,
-  };
-  const { written, adopted } = await createOrAdopt(
-    () => port.findFlow({ name, sourceConnectionId: sourceId, targetConnectionId: targetId }),
-    () => port.createFlow(input),
-  );
-  const old = op.verb === 'replace' ? op.id : undefined;
-  await ctx.record((s) => {
-    s.flow = { id: written.id, etag: written.etag, state: 'enabled' };
-    if (old && old !== written.id)
-      s.pendingDeletions = addRetired(s.pendingDeletions, { kind: 'flow', id: old });
-  });
-  announce(ctx, outcome, 'flow', written.id, name, adopted);
-  if (old) ctx.emit(normal(EVENT_REASONS.Replaced, `Replaced flow ${old} with ${written.id}: ${op.reason}.`));
-}
-
-function flowPatch(op: Operation, ctx: ActContext): PatchOp[] {
-  const { desired: d, status } = ctx;
-  const out: PatchOp[] = [];
-  for (const { field } of op.diff ?? []) {
-    if (field === 'name') out.push({ op: 'replace', path: '/name', value: d.flow.name });
-    else if (field === 'description')
-      out.push({ op: 'replace', path: '/description', value: d.flow.description });
-    else if (field === 'schedule.frequency')
-      out.push({ op: 'replace', path: '/scheduleParams/frequency', value: d.flow.schedule.frequency });
-    else if (field === 'schedule.interval')
-      out.push({ op: 'replace', path: '/scheduleParams/interval', value: d.flow.schedule.interval });
-    else if (field === 'schedule.startTime')
-      out.push({ op: 'replace', path: '/scheduleParams/startTime', value: d.flow.schedule.startTime });
-    else if (field === 'mapping') {
-      const m = must(status.mappingSet, 'mappingSet');
-      out.push({
-        op: 'replace',
-        path: '/transformations/0',
-        value: { name: 'Mapping', params: { mappingId: m.id, mappingVersion: m.version ?? 0 } },
-      });
-    }
-  }
-  return out;
-}
-
-/** Most replaced resources kept in status while they wait for deletion; bounds status size. */
-export const MAX_RETIRED = 16;
-
-function addRetired(list: RetiredRef[] | undefined, ref: RetiredRef): RetiredRef[] {
-  const next = [...(list ?? []).filter((r) => r.id !== ref.id), ref];
-  return next.slice(-MAX_RETIRED);
-}
-
-async function deleteRetired(ctx: ActContext, op: Operation): Promise<void> {
-  const id = must(op.id, op.link);
-  const s = ctx.status;
-  const live = [s.baseConnection?.id, s.sourceConnection?.id, s.targetConnection?.id, s.flow?.id];
-  // Never delete something the current chain still uses.
-  if (!live.includes(id)) {
-    if (op.link === 'flow') await ctx.port.deleteFlow(id);
-    else if (op.link !== 'mappingSet') await ctx.port.deleteConnection(op.link, id);
-    ctx.emit(normal(EVENT_REASONS.Deleted, `Deleted ${op.link} ${id}: ${op.reason}.`));
-  }
-  await ctx.record((st) => {
-    st.pendingDeletions = (st.pendingDeletions ?? []).filter((r) => r.id !== id);
-    if (st.pendingDeletions.length === 0) delete st.pendingDeletions;
-  });
 }

@@ -16,9 +16,6 @@ import type { AdobePort } from './ports.js';
 import { result, type ReconcileResult } from './result.js';
 import type { Session } from './session.js';
 
-/** Annotation that pauses writes to Adobe (duplicated here to avoid an import cycle). */
-const PAUSED = 'aepflows.io/paused';
-
 /** Reconciles a CR that has a deletionTimestamp. */
 export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
   const gen = s.obj.generation;
@@ -28,7 +25,7 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
     );
     return result(s, Action.awaitChange(), [], [], true);
   }
-  if (s.obj.annotations?.[PAUSED] === 'true') {
+  if (s.paused) {
     s.conclude(syncedFailure(gen, CONDITION_REASONS.ReconcilePaused, ENGINE_MESSAGES.paused));
     return result(s, Action.awaitChange());
   }

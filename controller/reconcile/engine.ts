@@ -2,6 +2,7 @@
  * The reconcile engine: one MixpanelDataflow + its Secrets in, new status + events + next action
  * out. It knows nothing of watches or queues; the runtime calls `reconcile` and persists status.
  */
+import { ANNOTATIONS } from '../api/index.js';
 import { Action, backoffDelay } from './action.js';
 import { act } from './act.js';
 import {
@@ -23,8 +24,8 @@ import { describeOperation, planChain, type Notice, type Operation } from './pla
 import { result, type ReconcileResult } from './result.js';
 import { Session, type ReconcileDeps, type ReconcileInput } from './session.js';
 
-/** Annotation that pauses writes to Adobe. */
-export const PAUSED_ANNOTATION = 'aepflows.io/paused';
+/** Annotation that pauses writes to Adobe (`"true"`). */
+export const PAUSED_ANNOTATION = ANNOTATIONS.paused;
 
 /** Brings Adobe's chain to match the CR; see README "How reconciliation works". */
 export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Promise<ReconcileResult> {
@@ -44,7 +45,6 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
 
   const desired = desiredChain(s.obj, mixpanel.value);
   const port = deps.connect(platform.value.credentials);
-  const paused = s.obj.annotations?.[PAUSED_ANNOTATION] === 'true';
   let ops: Operation[] = [];
   let notices: Notice[] = [];
   for (let pass = 0; pass < s.opts.maxPasses; pass++) {
@@ -53,7 +53,7 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
       const observed = await observe(port, s.status);
       await syncObserved(s, observed);
       ({ ops, notices } = planChain(desired, observed, s.status, s.nowSec));
-      if (paused) return finishPaused(s, ops, notices);
+      if (s.paused) return finishPaused(s, ops, notices);
       if (ops.length > 0) {
         acting = true;
         s.logger.info({ object: key(s), ops: ops.map(describeOperation) }, 'applying plan');

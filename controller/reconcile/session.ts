@@ -1,4 +1,5 @@
 /** Per-reconcile working state: the status being built, events, progress reporting, clock. */
+import { ANNOTATIONS, PAUSED_VALUE } from '../api/index.js';
 import { ENGINE_DEFAULTS, type EngineOptions } from './action.js';
 import { setCondition, type ConditionInput } from './conditions.js';
 import type { EngineEvent } from './events.js';
@@ -61,6 +62,11 @@ export class Session {
   /** The CR. */
   get obj(): DataflowObject {
     return this.input.object;
+  }
+
+  /** True when the paused annotation says `"true"`: observe and report, never write. */
+  get paused(): boolean {
+    return this.obj.annotations?.[ANNOTATIONS.paused] === PAUSED_VALUE;
   }
 
   /** Now in epoch seconds. */
