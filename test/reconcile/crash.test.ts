@@ -171,6 +171,50 @@ describe('crash safety', () => {
   });
 });
 
+describe('crash safety of deletion', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await Env.start();
+  });
+  afterAll(async () => env.close());
+
+  it('leaves nothing behind when a CR is deleted after a crash at any call of its create', async () => {
+    const total = await countCalls(
+      env,
+      async (d) => void (await d.reconcile()),
+      async () => undefined,
+    );
+    for (let n = 1; n <= total; n++) {
+      const d = new Driver(env);
+      await crashingReconcile(d, n);
+      d.obj = { ...d.obj, deletionTimestamp: '2026-11-29T04:00:00Z' };
+      const res = await d.reconcile();
+      expect({ n, complete: res.deletionComplete }).toEqual({ n, complete: true });
+      const links = await linksOf(env, d);
+      expect({ n, counts: Object.fromEntries(Object.entries(links).map(([k, v]) => [k, v.length])) }).toEqual(
+        {
+          n,
+          counts: { base: 0, source: 0, target: 0, flow: 0 },
+        },
+      );
+    }
+  });
+
+  it('finishes a deletion that crashed after any of its calls', async () => {
+    for (let n = 1; n <= 4; n++) {
+      const d = new Driver(env);
+      await d.converge();
+      d.obj = { ...d.obj, deletionTimestamp: '2026-11-29T04:00:00Z' };
+      const crash = await crashingReconcile(d, n);
+      expect(crash.crashed).toBe(true);
+      const res = await d.reconcile();
+      expect(res.deletionComplete).toBe(true);
+      const links = await linksOf(env, d);
+      expect(Object.values(links).flat()).toEqual([]);
+    }
+  });
+});
+
 describe('secret hygiene', () => {
   it('never puts a test Secret value into logs, events or status', () => {
     expect(transcript.length).toBeGreaterThan(0);
