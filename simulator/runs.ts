@@ -109,14 +109,21 @@ export class RunEngine {
     private readonly forcedFailure: (flowId: string) => OutcomeInput | undefined = () => undefined,
   ) {}
 
-  /** Starts (or restarts) producing runs for an enabled flow: first at max(startTime, now), then every period. */
+  /** Starts (or restarts) producing runs for an enabled flow: first at max(startTime, now) (or one period
+   * after its last run), then every period. */
   schedule(input: FlowScheduleInput, now: number): void {
     const unit = UNIT_MS[input.frequency];
     const periodMs =
       input.frequency === 'once' || unit === undefined ? null : unit * Math.max(1, input.interval);
-    const first = Math.max(input.startTimeSeconds * 1000, now);
-    const alreadyRanOnce = periodMs === null && (this.history.get(input.flowId)?.length ?? 0) > 0;
-    const s: Schedule = { ...input, periodMs, nextAt: alreadyRanOnce ? null : first };
+    const last = this.history.get(input.flowId)?.at(-1);
+    // Keep the phase of earlier runs (a schedule edit or re-enable does not restart the series);
+    // a run that is overdue happens now.
+    const due =
+      last && periodMs !== null
+        ? Math.max(last.startedAt + periodMs, input.startTimeSeconds * 1000)
+        : input.startTimeSeconds * 1000;
+    const first = Math.max(due, now);
+    const s: Schedule = { ...input, periodMs, nextAt: periodMs === null && last ? null : first };
     this.schedules.set(input.flowId, s);
     if (s.nextAt !== null) this.earliest = Math.min(this.earliest, s.nextAt);
   }

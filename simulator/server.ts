@@ -24,8 +24,8 @@ function matchRoute(
   routes: CompiledRoute[],
   method: string,
   segments: string[],
-): { route?: CompiledRoute; params: Record<string, string>; pathKnown: boolean } {
-  let pathKnown = false;
+): { route?: CompiledRoute; params: Record<string, string>; knownTemplate?: string } {
+  let knownTemplate: string | undefined;
   for (const route of routes) {
     if (route.segments.length !== segments.length) continue;
     const params: Record<string, string> = {};
@@ -40,10 +40,10 @@ function matchRoute(
       }
     }
     if (!ok) continue;
-    pathKnown = true;
-    if (route.method === method) return { route, params, pathKnown };
+    knownTemplate ??= route.template;
+    if (route.method === method) return { route, params, knownTemplate };
   }
-  return { params: {}, pathKnown };
+  return knownTemplate === undefined ? { params: {} } : { params: {}, knownTemplate };
 }
 
 function errorReply(e: unknown): Reply {
@@ -110,12 +110,11 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
 
     const segments = decodeSegments(pathname);
     const isIms = pathname === IMS_TOKEN_PATH;
-    const { route, params, pathKnown } = isIms
-      ? { params: {}, pathKnown: true }
+    const { route, params, knownTemplate } = isIms
+      ? { route: undefined, params: {}, knownTemplate: IMS_TOKEN_PATH }
       : matchRoute(compiled, method, segments);
-    target.counters.add(
-      `${method} ${isIms ? IMS_TOKEN_PATH : (route?.template ?? (pathKnown ? pathname : '<unmatched>'))}`,
-    );
+    // Keys are templates, never raw paths, so the counter map stays bounded.
+    target.counters.add(`${method} ${knownTemplate ?? '<unmatched>'}`);
 
     const decision = target.faults.decide(method, pathname, Date.now());
     if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
@@ -142,7 +141,7 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
 
     if (!route) {
       req.resume();
-      return pathKnown
+      return knownTemplate !== undefined
         ? { status: 405, body: { error_code: '405000', message: 'Method not allowed' } }
         : { status: 404, body: { error_code: '404000', message: 'Resource not found' } };
     }

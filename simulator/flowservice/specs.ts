@@ -48,7 +48,7 @@ export const CONNECTION_SPECS: Record<string, Record<string, unknown>> = {
       },
     ],
     sourceSpec: {
-      attributes: { uiAttributes: { isSource: true, isPreview: false, category: { key: 'analytics' } } },
+      attributes: { uiAttributes: { isSource: true, isPreview: false, category: 'analytics' } },
       spec: {
         $schema: 'http://json-schema.org/draft-07/schema#',
         type: 'object',

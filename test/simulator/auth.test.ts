@@ -49,7 +49,7 @@ describe('IMS token endpoint', () => {
   it('expires tokens when the simulated clock passes their lifetime', async () => {
     await h.login();
     expect((await h.call('GET', `${FS}/connections`)).status).toBe(200);
-    await h.advance(86_399_000);
+    await h.advance(86_399_000, false);
     const expired = await h.call('GET', `${FS}/connections`);
     expect(expired.status).toBe(401);
     expect(expired.body).toEqual({ error_code: '401013', message: 'Oauth token is not valid' });

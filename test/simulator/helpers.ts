@@ -94,8 +94,11 @@ export class Harness {
     });
   }
 
-  advance(ms: number): Promise<Resp> {
-    return this.control('POST', 'clock', { advanceMs: ms });
+  /** Advances the simulated clock; logs in again after jumps that outlive the token. */
+  async advance(ms: number, relogin = true): Promise<Resp> {
+    const r = await this.control('POST', 'clock', { advanceMs: ms });
+    if (relogin) await this.login();
+    return r;
   }
 
   close(): Promise<void> {

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { errorType, FS, Harness } from './helpers.js';
+
+describe('list queries', () => {
+  let h: Harness;
+  const ids: string[] = [];
+  beforeAll(async () => {
+    h = await Harness.start();
+    for (let i = 0; i < 7; i++) ids.push(await h.base(`user${i}`, `conn-${String.fromCharCode(103 - i)}`)); // names g..a
+  });
+  afterAll(() => h.close());
+
+  const names = (body: { items: { name: string }[] }) => body.items.map((i) => i.name);
+
+  it('pages with limit, continuationToken and _links.next until every item was seen once', async () => {
+    const seen: string[] = [];
+    let path: string | undefined = `${FS}/connections?limit=3`;
+    let pages = 0;
+    while (path) {
+      const r = await h.call('GET', path);
+      expect(r.status).toBe(200);
+      seen.push(...r.body.items.map((i: { id: string }) => i.id));
+      const next: string | undefined = r.body._links.next?.href;
+      if (next) {
+        expect(next).toMatch(/^\/connections\?/);
+        expect(next).toContain('continuationToken=');
+      }
+      path = next ? `${FS}${next}` : undefined;
+      pages += 1;
+    }
+    expect(pages).toBe(3);
+    expect(seen).toEqual(ids);
+  });
+
+  it('keeps filters and order across pages', async () => {
+    const first = await h.call('GET', `${FS}/connections?limit=2&orderby=name&property=name>conn-b`);
+    expect(names(first.body)).toEqual(['conn-c', 'conn-d']);
+    const second = await h.call('GET', `${FS}${first.body._links.next.href}`);
+    expect(names(second.body)).toEqual(['conn-e', 'conn-f']);
+  });
+
+  it('ends with an empty _links when there is no next page', async () => {
+    const r = await h.call('GET', `${FS}/connections?limit=100`);
+    expect(r.body._links).toEqual({});
+  });
+
+  it('filters with ==, comma-separated OR and repeated-parameter AND', async () => {
+    const one = await h.call('GET', `${FS}/connections?property=name==conn-a`);
+    expect(names(one.body)).toEqual(['conn-a']);
+    const or = await h.call('GET', `${FS}/connections?property=id==${ids[0]},${ids[1]}`);
+    expect(or.body.items.map((i: { id: string }) => i.id)).toEqual([ids[0], ids[1]]);
+    const and = await h.call(
+      'GET',
+      `${FS}/connections?property=id==${ids[0]},${ids[1]}&property=name==conn-g`,
+    );
+    expect(names(and.body)).toEqual(['conn-g']);
+    const quoted = await h.call('GET', `${FS}/connections?property=name=="conn-b"`);
+    expect(names(quoted.body)).toEqual(['conn-b']);
+    const nested = await h.call('GET', `${FS}/connections?property=auth.params.username==user3`);
+    expect(names(nested.body)).toEqual(['conn-d']);
+  });
+
+  it('filters with >, <, >= and <= on numbers', async () => {
+    const all = (await h.call('GET', `${FS}/connections`)).body.items as { createdAt: number }[];
+    const mid = all[3]!.createdAt;
+    const ge = await h.call('GET', `${FS}/connections?property=createdAt>=${mid}`);
+    expect(ge.body.items.every((i: { createdAt: number }) => i.createdAt >= mid)).toBe(true);
+    const lt = await h.call('GET', `${FS}/connections?property=createdAt<${mid}`);
+    expect(lt.body.items.length + ge.body.items.length).toBe(7);
+    const le = await h.call('GET', `${FS}/connections?property=createdAt<=${mid}&property=createdAt>=${mid}`);
+    expect(le.body.items.every((i: { createdAt: number }) => i.createdAt === mid)).toBe(true);
+  });
+
+  it('filters flows by array paths with []', async () => {
+    const a = await h.chain();
+    const b = await h.chain();
+    const bySource = await h.call('GET', `${FS}/flows?property=sourceConnectionIds[]==${a.sourceId}`);
+    expect(bySource.body.items.map((f: { id: string }) => f.id)).toEqual([a.flowId]);
+    const plain = await h.call('GET', `${FS}/flows?property=sourceConnectionIds==${b.sourceId}`);
+    expect(plain.body.items.map((f: { id: string }) => f.id)).toEqual([b.flowId]);
+    const deep = await h.call(
+      'GET',
+      `${FS}/flows?property=inheritedAttributes.targetConnections[].connectionSpec.id==c604ff05-7f1a-43c0-8e18-33bf874cb11c`,
+    );
+    expect(deep.body.items).toHaveLength(2);
+    const state = await h.call('GET', `${FS}/flows?property=state==enabled`);
+    expect(state.body.items).toHaveLength(2);
+  });
+
+  it('sorts ascending and descending, with + and - prefixes', async () => {
+    expect(names((await h.call('GET', `${FS}/connections?orderby=name`)).body)).toEqual(
+      [
+        'conn-a',
+        'conn-b',
+        'conn-c',
+        'conn-d',
+        'conn-e',
+        'conn-f',
+        'conn-g',
+        'Mixpanel base connection',
+        'Mixpanel base connection',
+      ].sort((x, y) => x.localeCompare(y)),
+    );
+    const desc = names(
+      (await h.call('GET', `${FS}/connections?orderby=-name&property=name!=Mixpanel base connection`)).body,
+    );
+    expect(desc).toEqual(['conn-g', 'conn-f', 'conn-e', 'conn-d', 'conn-c', 'conn-b', 'conn-a']);
+    const plus = names(
+      (await h.call('GET', `${FS}/connections?orderby=%2Bname&property=name!=Mixpanel base connection`)).body,
+    );
+    expect(plus).toEqual([...desc].reverse());
+    const byCreated = (await h.call('GET', `${FS}/connections?orderby=-createdAt`)).body.items as {
+      createdAt: number;
+    }[];
+    expect(byCreated.map((i) => i.createdAt)).toEqual(
+      byCreated.map((i) => i.createdAt).sort((x, y) => y - x),
+    );
+  });
+
+  it('rejects a bad sort order (1432) and an unknown sort field (1433)', async () => {
+    expect(errorType((await h.call('GET', `${FS}/connections?orderby=*name`)).body)).toBe('FLOW-1432-400');
+    expect(errorType((await h.call('GET', `${FS}/connections?orderby=password`)).body)).toBe('FLOW-1433-400');
+  });
+
+  it('counts with count=true and refuses limit with count (1401)', async () => {
+    const count = await h.call('GET', `${FS}/connections?count=true&property=name==conn-a,conn-b`);
+    expect(count.body).toEqual({ count: 2 });
+    const both = await h.call('GET', `${FS}/connections?count=true&limit=5`);
+    expect(both.status).toBe(400);
+    expect(errorType(both.body)).toBe('FLOW-1401-400');
+  });
+
+  it('rejects invalid operators, limits and continuation tokens', async () => {
+    expect(errorType((await h.call('GET', `${FS}/connections?property=name=a`)).body)).toBe('FLOW-1450-400');
+    expect(errorType((await h.call('GET', `${FS}/connections?property=createdAt>1,2`)).body)).toBe(
+      'FLOW-1443-400',
+    );
+    expect(errorType((await h.call('GET', `${FS}/connections?limit=0`)).body)).toBe('FLOW-1453-400');
+    expect(errorType((await h.call('GET', `${FS}/connections?continuationToken=garbage`)).body)).toBe(
+      'FLOW-1453-400',
+    );
+  });
+
+  it('uses the configured default page size when no limit is sent', async () => {
+    await h.control('POST', 'config', { defaultPageSize: 4 });
+    const r = await h.call('GET', `${FS}/connections`);
+    expect(r.body.items).toHaveLength(4);
+    expect(r.body._links.next.href).toContain('continuationToken=');
+    await h.control('POST', 'config', { defaultPageSize: 100 });
+  });
+});

@@ -1,0 +1,229 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { FS, Harness } from './helpers.js';
+
+const MIN = 60_000;
+
+describe('runs on the simulated clock', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await Harness.start({ runHistoryPerFlow: 10 });
+  });
+  afterAll(() => h.close());
+
+  const runs = async (flowId: string, extra = '') =>
+    (await h.call('GET', `${FS}/runs?property=flowId==${flowId}${extra}`)).body;
+
+  it('produces runs on schedule with scripted outcomes, then the default', async () => {
+    const start = Math.floor(Date.now() / 1000) + 60;
+    const { flowId } = await h.chain({ startTime: start, frequency: 'minute', interval: 15 });
+    await h.control('POST', 'runs', {
+      flowId,
+      outcomes: [
+        {
+          status: 'failed',
+          inputRecordCount: 10,
+          errors: [{ code: 'CONNECTOR-1001-500', message: 'Error in copying the data from Source.' }],
+          durationMs: 1000,
+        },
+        { status: 'success', inputRecordCount: 50, failedRecordCount: 2, durationMs: 1000 },
+      ],
+    });
+    expect((await runs(flowId)).items).toEqual([]);
+
+    await h.advance(MIN + 5 * MIN); // past the start: one run
+    let body = await runs(flowId);
+    expect(body.items).toHaveLength(1);
+    const first = body.items[0];
+    expect(first.flowId).toBe(flowId);
+    expect(first.metrics.statusSummary.status).toBe('failed');
+    expect(first.metrics.statusSummary.errors).toEqual([
+      { code: 'CONNECTOR-1001-500', message: 'Error in copying the data from Source.' },
+    ]);
+    expect(first.metrics.recordSummary).toEqual({
+      inputRecordCount: 10,
+      outputRecordCount: 0,
+      failedRecordCount: 10,
+    });
+    expect(first.metrics.durationSummary.startedAtUTC).toBe(start * 1000);
+    expect(first.metrics.durationSummary.completedAtUTC).toBe(start * 1000 + 1000);
+
+    await h.advance(30 * MIN); // two more runs: the scripted success, then the default
+    body = await runs(flowId, '&orderby=-createdAt');
+    expect(body.items).toHaveLength(3);
+    const [newest, middle] = body.items;
+    expect(middle.metrics.statusSummary.status).toBe('success');
+    expect(middle.metrics.recordSummary).toEqual({
+      inputRecordCount: 50,
+      outputRecordCount: 48,
+      failedRecordCount: 2,
+    });
+    expect(newest.metrics.durationSummary.startedAtUTC - middle.metrics.durationSummary.startedAtUTC).toBe(
+      15 * MIN,
+    );
+
+    const flow = (await h.call('GET', `${FS}/flows/${flowId}`)).body.items[0];
+    // The newest run lasts the default 60 s, so it is complete 15 min after its start.
+    expect(flow.lastRunDetails).toEqual({
+      id: newest.id,
+      state: 'success',
+      startedAtUTC: newest.metrics.durationSummary.startedAtUTC,
+      completedAtUTC: newest.metrics.durationSummary.completedAtUTC,
+    });
+    expect((await h.call('GET', `${FS}/runs/${newest.id}`)).body.items[0].id).toBe(newest.id);
+  });
+
+  it('reports a run in progress until its duration has passed', async () => {
+    const start = Math.floor(Date.now() / 1000) + 60;
+    const { flowId } = await h.chain({ startTime: start, frequency: 'hour', interval: 1 });
+    await h.control('POST', 'runs', { flowId, outcomes: [{ durationMs: 10 * MIN }] });
+    await h.advance(2 * MIN);
+    const run = (await runs(flowId)).items[0];
+    expect(run.metrics.statusSummary.status).toBe('inProgress');
+    expect(run.metrics.durationSummary.completedAtUTC).toBeUndefined();
+    expect((await h.call('GET', `${FS}/flows/${flowId}`)).body.items[0].lastRunDetails).toBeUndefined();
+    await h.advance(10 * MIN);
+    expect((await runs(flowId)).items[0].metrics.statusSummary.status).toBe('success');
+  });
+
+  it('stops producing runs while a flow is disabled and resumes when enabled', async () => {
+    const start = Math.floor(Date.now() / 1000) + 60;
+    const { flowId } = await h.chain({ startTime: start, frequency: 'hour', interval: 1 });
+    await h.advance(2 * MIN);
+    expect((await runs(flowId)).items).toHaveLength(1);
+    await h.call('POST', `${FS}/flows/${flowId}/action?op=disable`);
+    await h.advance(5 * 60 * MIN);
+    expect((await runs(flowId)).items).toHaveLength(1);
+    await h.call('POST', `${FS}/flows/${flowId}/action?op=enable`);
+    await h.advance(MIN);
+    expect((await runs(flowId)).items).toHaveLength(2);
+  });
+
+  it('runs a once-scheduled flow exactly once', async () => {
+    const { flowId } = await h.chain({
+      startTime: Math.floor(Date.now() / 1000),
+      frequency: 'once',
+      interval: undefined,
+    });
+    await h.advance(7 * 24 * 60 * MIN);
+    expect((await runs(flowId)).items).toHaveLength(1);
+  });
+
+  it('keeps run history bounded per flow and pages through it', async () => {
+    const { flowId } = await h.chain({
+      startTime: Math.floor(Date.now() / 1000),
+      frequency: 'minute',
+      interval: 15,
+    });
+    await h.advance(24 * 60 * MIN); // 96 intervals
+    const all = await runs(flowId);
+    expect(all.items).toHaveLength(10);
+    const page1 = await runs(flowId, '&limit=4&orderby=-metrics.durationSummary.startedAtUTC');
+    expect(page1.items).toHaveLength(4);
+    const page2 = (await h.call('GET', `${FS}${page1._links.next.href}`)).body;
+    expect(page2.items).toHaveLength(4);
+    const starts = [...page1.items, ...page2.items].map(
+      (r: { metrics: { durationSummary: { startedAtUTC: number } } }) =>
+        r.metrics.durationSummary.startedAtUTC,
+    );
+    expect(starts).toEqual([...starts].sort((a, b) => b - a));
+    expect(new Set(starts).size).toBe(8);
+  });
+
+  it('filters runs by status and time window', async () => {
+    const { flowId } = await h.chain({
+      startTime: Math.floor(Date.now() / 1000),
+      frequency: 'minute',
+      interval: 15,
+    });
+    await h.control('POST', 'runs', {
+      flowId,
+      outcomes: [{ status: 'success' }, { status: 'failed' }, { status: 'success' }],
+      default: { status: 'failed' },
+    });
+    await h.advance(60 * MIN);
+    const failed = await runs(flowId, '&property=metrics.statusSummary.status==Failed');
+    expect(failed.items.length).toBeGreaterThanOrEqual(2);
+    expect(
+      failed.items.every(
+        (r: { metrics: { statusSummary: { status: string } } }) =>
+          r.metrics.statusSummary.status === 'failed',
+      ),
+    ).toBe(true);
+    const all = (await runs(flowId)).items as { metrics: { durationSummary: { startedAtUTC: number } } }[];
+    const t = all[1]!.metrics.durationSummary.startedAtUTC;
+    const window = await runs(
+      flowId,
+      `&property=metrics.durationSummary.startedAtUTC>=${t}&property=metrics.durationSummary.startedAtUTC<${t + 1}`,
+    );
+    expect(window.items).toHaveLength(1);
+  });
+
+  it('fails runs of a flow whose Mixpanel credentials were marked invalid', async () => {
+    const { flowId } = await h.chain({
+      startTime: Math.floor(Date.now() / 1000),
+      frequency: 'minute',
+      interval: 15,
+    });
+    await h.control('POST', 'mixpanel', { invalidUsernames: ['svc.user'] });
+    await h.advance(16 * MIN);
+    const latest = (await runs(flowId, '&orderby=-createdAt&limit=1')).items[0];
+    expect(latest.metrics.statusSummary.status).toBe('failed');
+    expect(latest.metrics.statusSummary.errors[0].code).toBe('CONNECTOR-1001-500');
+    await h.control('POST', 'mixpanel', { invalidUsernames: [] });
+  });
+
+  it('forgets the runs of a deleted flow', async () => {
+    const { flowId } = await h.chain({
+      startTime: Math.floor(Date.now() / 1000),
+      frequency: 'minute',
+      interval: 15,
+    });
+    await h.advance(MIN);
+    expect((await runs(flowId)).items.length).toBeGreaterThan(0);
+    await h.call('DELETE', `${FS}/flows/${flowId}`);
+    expect((await runs(flowId)).items).toEqual([]);
+  });
+});
+
+describe('schedule changes', () => {
+  it('keep the phase of earlier runs instead of starting a new series at once', async () => {
+    const h = await Harness.start();
+    try {
+      const { flowId } = await h.chain({
+        startTime: Math.floor(Date.now() / 1000),
+        frequency: 'hour',
+        interval: 1,
+      });
+      await h.advance(MIN);
+      const path = `${FS}/flows/${flowId}`;
+      const etag = (await h.call('GET', path)).body.items[0].etag;
+      const r = await h.call('PATCH', path, [{ op: 'replace', path: '/scheduleParams/interval', value: 2 }], {
+        'if-match': etag,
+      });
+      expect(r.status).toBe(200);
+      expect((await h.call('GET', `${FS}/runs?property=flowId==${flowId}`)).body.items).toHaveLength(1);
+      await h.advance(60 * MIN);
+      expect((await h.call('GET', `${FS}/runs?property=flowId==${flowId}`)).body.items).toHaveLength(1);
+      await h.advance(60 * MIN);
+      expect((await h.call('GET', `${FS}/runs?property=flowId==${flowId}`)).body.items).toHaveLength(2);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('405 and unknown paths', () => {
+  it('counts them by template, not by raw path', async () => {
+    const h = await Harness.start();
+    try {
+      const r = await h.call('PUT', `${FS}/flows/abc`, {});
+      expect(r.status).toBe(405);
+      expect((await h.call('GET', '/data/foundation/nothing/here')).status).toBe(404);
+      const counts = (await h.control('GET', 'requests')).body.counts;
+      expect(counts['PUT /data/foundation/flowservice/flows/{id}']).toBe(1);
+      expect(counts['GET <unmatched>']).toBe(1);
+    } finally {
+      await h.close();
+    }
+  });
+});
