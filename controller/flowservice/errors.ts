@@ -238,3 +238,13 @@ function str(value: unknown): string | undefined {
   if (typeof value === 'number') return String(value);
   return undefined;
 }
+
+/** Resolves to undefined when `promise` fails with `not-found` (e.g. observing a recorded id). */
+export async function undefinedIfNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
+  try {
+    return await promise;
+  } catch (e) {
+    if (isFlowServiceErrorKind(e, 'not-found')) return undefined;
+    throw e;
+  }
+}

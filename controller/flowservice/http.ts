@@ -1,17 +1,11 @@
 /** The request pipeline: rate limit → token → one attempt → classify → retry with backoff. */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import {
-  FlowServiceError,
-  FlowServiceErrorCode,
-  kindForStatus,
-  parseAdobeErrorBody,
-  parseRetryAfterMs,
-  redactSecrets,
-} from './errors.js';
+import { FlowServiceError, FlowServiceErrorCode, kindForStatus } from './errors.js';
 import type { FlowServiceObserver } from './observer.js';
 import type { TokenBucket } from './rate-limit.js';
 import { decideRetry, type BackoffPolicy } from './retry.js';
+import { errorFromResponse, parseBody } from './responses.js';
 import type { RawRequest, RawResponse, Transport } from './transport.js';
 
 /** HTTP methods the client uses. */
@@ -111,6 +105,7 @@ export async function platformRequest<S extends z.ZodType | null>(
 ): Promise<S extends z.ZodType ? z.output<S> : undefined> {
   const idempotent = req.idempotent ?? req.method !== 'POST';
   const url = buildUrl(ctx.platformUrl, req.path, req.query);
+  const body = req.body === undefined ? undefined : JSON.stringify(req.body);
   let refreshedAfter401 = false;
   const loop = {
     operation: req.operation,
@@ -150,17 +145,17 @@ export async function platformRequest<S extends z.ZodType | null>(
         ...req.headers,
       };
       if (req.body !== undefined) headers['content-type'] = 'application/json';
-      const raw = {
-        operation: req.operation,
-        method: req.method,
-        url,
-        headers,
-        timeoutMs: ctx.requestTimeoutMs,
-        signal: req.signal,
-      };
       const res = await timedSend(
         ctx,
-        { ...raw, body: req.body === undefined ? undefined : JSON.stringify(req.body) },
+        {
+          operation: req.operation,
+          method: req.method,
+          url,
+          headers,
+          body,
+          timeoutMs: ctx.requestTimeoutMs,
+          signal: req.signal,
+        },
         attempt,
       );
       if (res.status >= 200 && res.status < 300) return parseBody(req, res);
@@ -210,29 +205,6 @@ export async function timedSend(
   }
 }
 
-/** Builds the typed error for a non-2xx response; scrubs `secrets` out of Adobe's message. */
-export function errorFromResponse(
-  operation: string,
-  method: string,
-  res: RawResponse,
-  secrets: readonly string[],
-): FlowServiceError {
-  const body = parseAdobeErrorBody(res.text);
-  const requestId = header(res, 'x-request-id') ?? body.requestId;
-  const retryAfterMs = parseRetryAfterMs(header(res, 'retry-after'));
-  return new FlowServiceError({
-    kind: kindForStatus(res.status),
-    operation,
-    method,
-    status: res.status,
-    ...(body.adobeCode ? { adobeCode: body.adobeCode } : {}),
-    ...(body.adobeShortCode ? { adobeShortCode: body.adobeShortCode } : {}),
-    ...(body.adobeMessage ? { adobeMessage: redactSecrets(body.adobeMessage, secrets) } : {}),
-    ...(requestId ? { requestId } : {}),
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  });
-}
-
 /** Joins base URL, path and query; arrays become repeated parameters. */
 export function buildUrl(baseUrl: string, path: string, query?: QueryInput): URL {
   const url = new URL(baseUrl.replace(/\/+$/, '') + path);
@@ -262,50 +234,6 @@ export function sleep(ms: number, signal: AbortSignal | undefined, operation: st
   });
 }
 
-function parseBody<S extends z.ZodType | null>(req: PlatformRequest<S>, res: RawResponse): unknown {
-  if (req.schema === null) return undefined;
-  let json: unknown;
-  try {
-    json = res.text === '' ? undefined : JSON.parse(res.text);
-  } catch (cause) {
-    throw new FlowServiceError({
-      kind: 'invalid-response',
-      operation: req.operation,
-      method: req.method,
-      status: res.status,
-      detail: 'body is not JSON',
-      cause,
-    });
-  }
-  const parsed = req.schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  // Name the failing paths only: values could be anything, secrets included.
-  const paths = leafIssues(parsed.error.issues, [])
-    .slice(0, 5)
-    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.code}`);
-  throw new FlowServiceError({
-    kind: 'invalid-response',
-    operation: req.operation,
-    method: req.method,
-    status: res.status,
-    detail: paths.join('; '),
-  });
-}
-
-type Issue = { code: string; path: PropertyKey[]; errors?: Issue[][] };
-
-// Union failures nest one issue list per branch; report the leaves with their full paths.
-function leafIssues(
-  issues: readonly Issue[],
-  prefix: PropertyKey[],
-): { code: string; path: PropertyKey[] }[] {
-  return issues.flatMap((i) =>
-    i.code === 'invalid_union' && i.errors && i.errors.length > 0
-      ? i.errors.flatMap((branch) => leafIssues(branch, [...prefix, ...i.path]))
-      : [{ code: i.code, path: [...prefix, ...i.path] }],
-  );
-}
-
 function errorCodeForStatus(status: number): FlowServiceError['code'] {
   return FlowServiceErrorCode[kindForStatus(status)];
 }
@@ -313,9 +241,4 @@ function errorCodeForStatus(status: number): FlowServiceError['code'] {
 /** Carries an error through withRetries untouched (the token provider already retried it). */
 class NoRetry {
   constructor(readonly error: unknown) {}
-}
-
-function header(res: RawResponse, name: string): string | undefined {
-  const v = res.headers[name];
-  return Array.isArray(v) ? v[0] : v;
 }

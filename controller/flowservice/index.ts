@@ -15,6 +15,7 @@ export {
   FlowServiceErrorMessage,
   isFlowServiceError,
   isFlowServiceErrorKind,
+  undefinedIfNotFound,
   type FlowServiceErrorCodeValue,
   type FlowServiceErrorKind,
 } from './errors.js';

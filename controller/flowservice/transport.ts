@@ -75,7 +75,9 @@ export class Transport {
   }
 
   private pool(origin: string): Pool {
-    if (this.closed) throw new Error('Flow Service client is closed');
+    if (this.closed) {
+      throw new FlowServiceError({ kind: 'aborted', operation: 'transport', detail: 'client is closed' });
+    }
     let pool = this.pools.get(origin);
     if (!pool) {
       pool = new Pool(origin, {
@@ -90,6 +92,7 @@ export class Transport {
 }
 
 function transportError(req: RawRequest, cause: unknown): FlowServiceError {
+  if (cause instanceof FlowServiceError) return cause;
   const base = { operation: req.operation, method: req.method, cause };
   if (req.signal?.aborted) return new FlowServiceError({ ...base, kind: 'aborted' });
   const code = errorCode(cause);
