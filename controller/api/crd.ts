@@ -26,7 +26,8 @@ export const mixpanelDataflowSchema: SchemaNode = {
       description: 'Versioned schema of this representation of an object.',
     },
     kind: { type: 'string', description: 'REST resource this object represents.' },
-    metadata: { type: 'object', description: 'Standard object metadata.' },
+    // The API server forbids anything but `type` here (metadata is implicitly specified).
+    metadata: { type: 'object' } as SchemaNode,
     spec: specSchema,
     status: statusSchema,
   },

@@ -14,7 +14,7 @@ export function goValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
     return String(value);
-  if (value === null || value === undefined) return '"null"';
+  if (value === null || value === undefined) return 'null';
   return JSON.stringify(value);
 }
 

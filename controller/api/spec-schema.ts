@@ -117,7 +117,7 @@ const schedule = obj(
     frequency: str('How often the flow runs: once, minute, hour, day or week.', 6, { enum: FREQUENCIES }),
     interval: int(
       `Number of frequency units between runs. Required unless frequency is once (where it is forbidden); ` +
-        `at least ${MIN_MINUTE_INTERVAL} for minute, at least 1 otherwise.`,
+        `at least ${MIN_MINUTE_INTERVAL} for minute, at least 1 otherwise; at most 100000.`,
       { minimum: 1, maximum: 100000 },
     ),
     startTime: str(

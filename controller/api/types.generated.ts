@@ -2,7 +2,7 @@
 // Do not edit: change the schema and regenerate (test/api/generate.test.ts fails on drift).
 import type { ObjectMeta } from './object-meta.js';
 
-/** Secret holding the OAuth Server-to-Server credential used to call Adobe. The Secret must be in the same namespace as the MixpanelDataflow. Keys: clientId, clientSecret, orgId (ending in @AdobeOrg) and optional scopes (comma-separated IMS scopes). */
+/** A Secret in the same namespace as the MixpanelDataflow (Secret references never cross namespaces). */
 export interface SecretReference {
   /** Name of the Secret. */
   name: string;
@@ -48,7 +48,7 @@ export interface Mapping {
 export interface Schedule {
   /** How often the flow runs: once, minute, hour, day or week. */
   frequency: 'once' | 'minute' | 'hour' | 'day' | 'week';
-  /** Number of frequency units between runs. Required unless frequency is once (where it is forbidden); at least 15 for minute, at least 1 otherwise. */
+  /** Number of frequency units between runs. Required unless frequency is once (where it is forbidden); at least 15 for minute, at least 1 otherwise; at most 100000. */
   interval?: number;
   /** When the first run starts, RFC 3339 (e.g. "2026-12-01T00:00:00Z"). Defaults to when the flow is created. */
   startTime?: string;
@@ -94,7 +94,7 @@ export interface Condition {
   message: string;
 }
 
-/** The base connection (Mixpanel credentials) in Flow Service, as last created or observed. */
+/** A Flow Service resource as last created or observed: its ID and ETag. */
 export interface ResourceStatus {
   /** Flow Service ID of the base connection (Mixpanel credentials). */
   id: string;

@@ -59,8 +59,6 @@ export class SchemaChecker {
    */
   celBlocked = false;
 
-  constructor(private readonly strictFields = true) {}
-
   /** Checks `value` at `path`; `old` (the correlated previous value) ratchets unchanged subtrees. */
   check(node: SchemaNode, value: unknown, path: string, old?: unknown): void {
     if (old !== undefined && jsonEqual(value, old)) return; // validation ratcheting: unchanged is accepted
@@ -89,11 +87,7 @@ export class SchemaChecker {
     }
     for (const [key, child] of Object.entries(value)) {
       const childNode = props[key];
-      if (!childNode) {
-        if (this.strictFields) this.errors.push(fieldErrors.unknown(`${path}.${key}`));
-        continue;
-      }
-      if (child === undefined) continue;
+      if (!childNode || child === undefined) continue; // pruned by the API server
       this.check(childNode, child, `${path}.${key}`, isObject(old) ? old[key] : undefined);
     }
   }
@@ -130,25 +124,23 @@ export class SchemaChecker {
   }
 
   private checkString(node: SchemaNode, value: string, path: string): void {
+    // Like kube-openapi's string validator: maxLength, minLength, pattern; only the first failure counts.
     const length = [...value].length;
     if (node.maxLength !== undefined && length > node.maxLength) {
       this.block(fieldErrors.tooLong(path, node.maxLength));
-    }
-    if (node.minLength !== undefined && length < node.minLength) {
+    } else if (node.minLength !== undefined && length < node.minLength) {
       this.errors.push(
         fieldErrors.invalid(path, value, `${path} in body should be at least ${node.minLength} chars long`),
       );
-    }
-    if (node.pattern !== undefined && !new RegExp(node.pattern, 'u').test(value)) {
+    } else if (node.pattern !== undefined && !new RegExp(node.pattern, 'u').test(value)) {
       this.errors.push(fieldErrors.invalid(path, value, `${path} in body should match '${node.pattern}'`));
     }
     if (node.enum !== undefined && !node.enum.includes(value)) {
       this.block(fieldErrors.notSupported(path, value, node.enum));
     }
     if (node.format === 'date-time' && !isDateTime(value)) {
-      this.errors.push(
-        fieldErrors.invalid(path, value, `${path} in body must be of type date-time: "${value}"`),
-      );
+      // kube-openapi reports a bad format as a type error, which also blocks CEL evaluation.
+      this.block(fieldErrors.invalid(path, value, `${path} in body must be of type date-time: "${value}"`));
     }
   }
 
@@ -173,4 +165,23 @@ export class SchemaChecker {
 /** True when two list-map items have equal values for every key. */
 export function sameKeys(keys: string[], a: unknown, b: unknown): boolean {
   return isObject(a) && isObject(b) && keys.every((k) => jsonEqual(a[k], b[k]));
+}
+
+/**
+ * Fields the schema does not declare, as the API server's pruning finds them. With strict field
+ * validation (kubectl's default) the request fails on these alone, before any schema check.
+ */
+export function unknownFields(node: SchemaNode, value: unknown, path: string): FieldError[] {
+  if (Array.isArray(value)) {
+    const items = node.items;
+    if (node.type !== 'array' || !items) return [];
+    return value.flatMap((v, i) => unknownFields(items, v, `${path}[${i}]`));
+  }
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const childNode = node.type === 'object' ? node.properties?.[key] : undefined;
+    return childNode
+      ? unknownFields(childNode, child, `${path}.${key}`)
+      : [fieldErrors.unknown(`${path}.${key}`)];
+  });
 }

@@ -7,7 +7,7 @@ import { mixpanelDataflowSchema } from './crd.js';
 import { applyDefaults } from './defaults.js';
 import { type FieldError, fieldErrors } from './go-format.js';
 import { checkRules } from './validate-cel.js';
-import { SchemaChecker, isObject } from './validate-schema.js';
+import { SchemaChecker, isObject, unknownFields } from './validate-schema.js';
 
 export type { FieldError } from './go-format.js';
 
@@ -15,9 +15,14 @@ export type { FieldError } from './go-format.js';
 export interface ValidateOptions {
   /** The stored object this manifest would replace: enables transition rules (immutability). */
   oldObject?: unknown;
-  /** Report fields the schema does not declare (kubectl's strict field validation). Default true. */
+  /**
+   * Reject fields the schema does not declare, as kubectl's default strict field validation does
+   * (the request then fails on those alone). false: drop them silently, as the API server prunes.
+   */
   strictFields?: boolean;
 }
+
+const TOP_LEVEL_FIELDS = new Set(['apiVersion', 'kind', 'metadata', 'spec', 'status']);
 
 /** Message the API server adds when type errors stop it from evaluating CEL rules. */
 export const CEL_SKIPPED_MESSAGE =
@@ -38,7 +43,16 @@ export function validateMixpanelDataflow(obj: unknown, options: ValidateOptions 
   if (!specNode) throw new Error('schema has no spec');
 
   if (value.spec === undefined) return [...errors, fieldErrors.required('spec')];
-  const checker = new SchemaChecker(options.strictFields ?? true);
+  if (options.strictFields ?? true) {
+    const unknown = [
+      ...Object.keys(obj)
+        .filter((k) => !TOP_LEVEL_FIELDS.has(k))
+        .map((k) => fieldErrors.unknown(k)),
+      ...unknownFields(specNode, value.spec, 'spec'),
+    ];
+    if (unknown.length > 0) return [...errors, ...unknown];
+  }
+  const checker = new SchemaChecker();
   checker.check(specNode, value.spec, 'spec', old?.spec);
   errors.push(...checker.errors);
   if (checker.celBlocked) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { ANNOTATIONS } from '../../controller/api/constants.js';
 import { SPEC_DEFAULTS, applyDefaults } from '../../controller/api/defaults.js';
+import { isPaused } from '../../controller/api/metadata.js';
 import { RULE_MESSAGES } from '../../controller/api/spec-schema.js';
 import { validateMixpanelDataflow } from '../../controller/api/validate.js';
 import { base, exampleDataflows, invalidCases, validCases } from './corpus.js';
@@ -49,6 +51,10 @@ describe('validateMixpanelDataflow', () => {
       },
     ]);
     expect(validateMixpanelDataflow(m, { strictFields: false })).toEqual([]);
+    const misplaced = { ...base(), schedule: { frequency: 'once' } };
+    expect(validateMixpanelDataflow(misplaced)).toEqual([
+      { field: 'schedule', message: 'unknown field "schedule"' },
+    ]);
   });
 
   it('rejects a manifest of another kind and one without spec', () => {
@@ -73,5 +79,30 @@ describe('applyDefaults', () => {
     m.spec.enabled = false;
     m.spec.deletionPolicy = 'Orphan';
     expect(applyDefaults(m).spec).toMatchObject({ enabled: false, deletionPolicy: 'Orphan' });
+  });
+});
+
+describe('isPaused', () => {
+  it('is true only for the annotation aepflows.io/paused set to "true"', () => {
+    expect(isPaused({ annotations: { [ANNOTATIONS.paused]: 'true' } })).toBe(true);
+    expect(isPaused({ annotations: { [ANNOTATIONS.paused]: 'True' } })).toBe(false);
+    expect(isPaused({ annotations: { [ANNOTATIONS.paused]: 'false' } })).toBe(false);
+    expect(isPaused({})).toBe(false);
+    expect(isPaused(undefined)).toBe(false);
+  });
+});
+
+describe('validation ratcheting on update', () => {
+  it('accepts an unchanged field that today’s schema rejects, but not a changed one', () => {
+    const old = base();
+    old.spec.source.timezone = 'Pacific Standard Time!';
+    const unchanged = structuredClone(old);
+    unchanged.spec.enabled = false;
+    expect(validateMixpanelDataflow(unchanged, { oldObject: old })).toEqual([]);
+    const changed = structuredClone(old);
+    changed.spec.source.timezone = 'Eastern Standard Time!';
+    expect(validateMixpanelDataflow(changed, { oldObject: old }).map((e) => e.field)).toEqual([
+      'spec.source.timezone',
+    ]);
   });
 });
