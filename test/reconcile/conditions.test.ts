@@ -6,6 +6,7 @@ import {
   ENGINE_DEFAULTS,
   setCondition,
 } from '../../controller/reconcile/index.js';
+import { addRetired, MAX_RETIRED } from '../../controller/reconcile/act-context.js';
 import { readyAvailable, readyNot, syncedFailure } from '../../controller/reconcile/conditions.js';
 
 const T1 = new Date('2027-01-01T00:00:00Z');
@@ -31,6 +32,15 @@ describe('conditions', () => {
   it('bounds message length so status stays small', () => {
     const long = syncedFailure(1, CONDITION_REASONS.ReconcileError, 'x'.repeat(10_000));
     expect(long.message.length).toBeLessThanOrEqual(512);
+  });
+
+  it('keeps pending deletions deduplicated and bounded by the schema limit', () => {
+    let list = addRetired(undefined, { kind: 'flow', id: 'f0' });
+    list = addRetired(list, { kind: 'flow', id: 'f0' });
+    expect(list).toHaveLength(1);
+    for (let i = 1; i < 40; i++) list = addRetired(list, { kind: 'flow', id: `f${i}` });
+    expect(list).toHaveLength(MAX_RETIRED);
+    expect(list.at(-1)?.id).toBe('f39');
   });
 
   it('uses CamelCase reasons', () => {

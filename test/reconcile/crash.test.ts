@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { reconcile } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import type { DataflowStatus } from '../../controller/reconcile/types.js';
-import { Driver, Env, type SimResource, leakedSecrets, transcript } from './harness.js';
+import {
+  Driver,
+  Env,
+  type SimResource,
+  leakedSecrets,
+  transcript,
+  statusSchemaProblems,
+  statusesWritten,
+} from './harness.js';
 
 class Crash extends Error {
   override readonly name = 'Crash';
@@ -219,5 +227,10 @@ describe('secret hygiene', () => {
   it('never puts a test Secret value into logs, events or status', () => {
     expect(transcript.length).toBeGreaterThan(0);
     expect(leakedSecrets()).toEqual([]);
+  });
+
+  it('writes only statuses the CRD status schema accepts', () => {
+    expect(statusesWritten.length).toBeGreaterThan(0);
+    expect(statusSchemaProblems()).toEqual([]);
   });
 });

@@ -3,7 +3,16 @@ import { ADOBE_IDS } from '../../controller/adobe/index.js';
 import { CONDITION_REASONS, EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import type { DataflowStatus } from '../../controller/reconcile/types.js';
-import { chainOf, condition, Driver, Env, leakedSecrets, transcript } from './harness.js';
+import {
+  chainOf,
+  condition,
+  Driver,
+  Env,
+  leakedSecrets,
+  transcript,
+  statusSchemaProblems,
+  statusesWritten,
+} from './harness.js';
 
 describe('creating the chain from an empty status', () => {
   let env: Env;
@@ -123,5 +132,10 @@ describe('secret hygiene', () => {
   it('never puts a test Secret value into logs, events or status', () => {
     expect(transcript.length).toBeGreaterThan(0);
     expect(leakedSecrets()).toEqual([]);
+  });
+
+  it('writes only statuses the CRD status schema accepts', () => {
+    expect(statusesWritten.length).toBeGreaterThan(0);
+    expect(statusSchemaProblems()).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ import {
   isSynced,
   leakedSecrets,
   transcript,
+  statusSchemaProblems,
+  statusesWritten,
 } from './harness.js';
 
 const DELETED_AT = '2026-11-29T03:00:00Z';
@@ -181,5 +183,10 @@ describe('secret hygiene', () => {
   it('never puts a test Secret value into logs, events or status', () => {
     expect(transcript.length).toBeGreaterThan(0);
     expect(leakedSecrets()).toEqual([]);
+  });
+
+  it('writes only statuses the CRD status schema accepts', () => {
+    expect(statusesWritten.length).toBeGreaterThan(0);
+    expect(statusSchemaProblems()).toEqual([]);
   });
 });

@@ -15,6 +15,8 @@ import {
   SECRET_VALUES,
   leakedSecrets,
   transcript,
+  statusSchemaProblems,
+  statusesWritten,
 } from './harness.js';
 
 describe('credential rotation', () => {
@@ -187,5 +189,10 @@ describe('secret hygiene', () => {
   it('never puts a test Secret value into logs, events or status', () => {
     expect(transcript.length).toBeGreaterThan(0);
     expect(leakedSecrets()).toEqual([]);
+  });
+
+  it('writes only statuses the CRD status schema accepts', () => {
+    expect(statusesWritten.length).toBeGreaterThan(0);
+    expect(statusSchemaProblems()).toEqual([]);
   });
 });

@@ -12,6 +12,8 @@ import {
   makeSpec,
   leakedSecrets,
   transcript,
+  statusSchemaProblems,
+  statusesWritten,
 } from './harness.js';
 
 const MISSING_DATASET = '0123456789abcdef01234567';
@@ -239,5 +241,10 @@ describe('secret hygiene', () => {
   it('never puts a test Secret value into logs, events or status', () => {
     expect(transcript.length).toBeGreaterThan(0);
     expect(leakedSecrets()).toEqual([]);
+  });
+
+  it('writes only statuses the CRD status schema accepts', () => {
+    expect(statusesWritten.length).toBeGreaterThan(0);
+    expect(statusSchemaProblems()).toEqual([]);
   });
 });

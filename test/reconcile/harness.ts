@@ -12,6 +12,8 @@ import type { AdobePort } from '../../controller/reconcile/ports.js';
 import type { ReconcileDeps } from '../../controller/reconcile/session.js';
 import type { DataflowObject, DataflowSpec, DataflowStatus } from '../../controller/reconcile/types.js';
 import type { SecretsByName } from '../../controller/reconcile/desired.js';
+import { statusSchema } from '../../controller/api/index.js';
+import { SchemaChecker, unknownFields } from '../../controller/api/validate-schema.js';
 import { startSimulator, SIMULATOR_DEFAULTS, type RunningSimulator } from '../../simulator/index.js';
 
 /** Secret values used by every test; the leak scan looks for each of them. */
@@ -24,6 +26,9 @@ export const SECRET_VALUES = {
 
 /** Everything observable the engine produced, for the leak scan. */
 export const transcript: string[] = [];
+
+/** Every status the engine reported (progress and results), for the schema check. */
+export const statusesWritten: DataflowStatus[] = [];
 
 const logSink = new Writable({
   write(chunk, _enc, done) {
@@ -261,6 +266,7 @@ export class Driver {
       onProgress: (status: DataflowStatus) => {
         this.progressWrites++;
         transcript.push(JSON.stringify(status));
+        statusesWritten.push(structuredClone(status));
         if (persistProgress) this.obj = { ...this.obj, status: structuredClone(status) };
       },
       options: { backoffBaseMs: 10, backoffMaxMs: 100 },
@@ -283,6 +289,7 @@ export class Driver {
   record(res: ReconcileResult): void {
     this.results.push(res);
     transcript.push(JSON.stringify(res.status), JSON.stringify(res.events));
+    statusesWritten.push(structuredClone(res.status));
     this.failures =
       res.action.requeueAfterMs !== null &&
       res.status.conditions?.some((c) => c.type === 'Synced' && c.status === 'False')
@@ -340,4 +347,20 @@ export async function chainOf(
 export function leakedSecrets(): string[] {
   const text = transcript.join('\n');
   return Object.values(SECRET_VALUES).filter((v) => text.includes(v));
+}
+
+/**
+ * Problems the CRD's status schema finds in the statuses written so far (as the API server would:
+ * schema errors, and fields it would prune). `terminalFingerprint` is excepted: the engine needs
+ * it and the API schema does not declare it yet (see the engine's report).
+ */
+export function statusSchemaProblems(): string[] {
+  const out: string[] = [];
+  for (const status of statusesWritten) {
+    const checker = new SchemaChecker();
+    checker.check(statusSchema, status, 'status');
+    for (const e of [...checker.errors, ...unknownFields(statusSchema, status, 'status')])
+      if (e.field !== 'status.terminalFingerprint') out.push(`${e.field}: ${e.message}`);
+  }
+  return [...new Set(out)];
 }

@@ -10,6 +10,8 @@ import {
   type SimResource,
   leakedSecrets,
   transcript,
+  statusSchemaProblems,
+  statusesWritten,
 } from './harness.js';
 
 describe('replacing what Adobe does not update in place', () => {
@@ -117,5 +119,10 @@ describe('secret hygiene', () => {
   it('never puts a test Secret value into logs, events or status', () => {
     expect(transcript.length).toBeGreaterThan(0);
     expect(leakedSecrets()).toEqual([]);
+  });
+
+  it('writes only statuses the CRD status schema accepts', () => {
+    expect(statusesWritten.length).toBeGreaterThan(0);
+    expect(statusSchemaProblems()).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ import {
   isSynced,
   leakedSecrets,
   transcript,
+  statusSchemaProblems,
+  statusesWritten,
 } from './harness.js';
 
 describe('updating in place what Adobe updates in place', () => {
@@ -136,5 +138,10 @@ describe('secret hygiene', () => {
   it('never puts a test Secret value into logs, events or status', () => {
     expect(transcript.length).toBeGreaterThan(0);
     expect(leakedSecrets()).toEqual([]);
+  });
+
+  it('writes only statuses the CRD status schema accepts', () => {
+    expect(statusesWritten.length).toBeGreaterThan(0);
+    expect(statusSchemaProblems()).toEqual([]);
   });
 });
