@@ -16,11 +16,11 @@ export default tseslint.config(
     },
   },
   {
-    // CommonJS helpers (jest reporter) run in Node.
+    // CommonJS helpers (jest reporters) run under Node.
     files: ['**/*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { module: 'writable', require: 'readonly', process: 'readonly' },
+      globals: { process: 'readonly', module: 'writable', require: 'readonly' },
     },
   },
   {
