@@ -156,3 +156,8 @@ export function exampleManifests(namespace: string, ids: Map<string, string>): s
   for (const [from, to] of ids) text = text.split(from).join(to);
   return text;
 }
+
+/** One resource (connections carry `authParamsSha256` instead of their secret params). */
+export const simResource = (url: string, id: string) =>
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- simulator documents are free-form JSON
+  json<any>(`${url}/__simulator/resources/${encodeURIComponent(id)}`);
