@@ -80,6 +80,7 @@ describe('the chart RBAC, namespace-scoped, with the real controller', () => {
   let data: string;
   let other: string;
   let kubeconfig: string;
+  let healthPort: number;
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0 });
@@ -89,6 +90,7 @@ describe('the chart RBAC, namespace-scoped, with the real controller', () => {
       createTestNamespace('rbac-other'),
     ]);
     const [metrics, health] = await freePorts(2);
+    healthPort = health!;
     const { objects } = await renderChart({
       namespace: release,
       values: {
@@ -125,6 +127,11 @@ describe('the chart RBAC, namespace-scoped, with the real controller', () => {
       log: '',
     });
   }, 120_000);
+
+  it('reports ready on /readyz once its caches synced with these permissions', async () => {
+    const res = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+    expect(res.status).toBe(200);
+  });
 
   it('holds its Lease in the release namespace and records Events on the dataflow', async () => {
     const lease = await kubectl([

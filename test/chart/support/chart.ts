@@ -38,11 +38,14 @@ export interface HelmResult {
   stderr: string;
 }
 
+let helmHome: string | undefined;
+let chartCopy: string | undefined;
+
 /** Runs the real helm; never throws on a non-zero exit. */
 export async function helm(args: readonly string[]): Promise<HelmResult> {
   const bin = await helmPath();
-  // A private HOME-less config: helm must not read or write the developer's repositories.
-  const dir = mkdtempSync(join(tmpdir(), 'helm-'));
+  // A private config: helm must not read or write the developer's repositories.
+  const dir = (helmHome ??= mkdtempSync(join(tmpdir(), 'helm-')));
   const env = {
     ...process.env,
     HELM_CONFIG_HOME: dir,
@@ -65,11 +68,12 @@ export async function helm(args: readonly string[]): Promise<HelmResult> {
 export function chartWithMonitoringFiles(): string {
   const missing = MONITORING_FILES.filter((f) => !existsSync(join(CHART_DIR, f)));
   if (missing.length === 0) return CHART_DIR;
+  if (chartCopy) return chartCopy;
   const copy = join(mkdtempSync(join(tmpdir(), 'chart-')), 'mixpanel-dataflow-controller');
   cpSync(CHART_DIR, copy, { recursive: true });
   for (const f of missing)
     cpSync(join(REPO_ROOT, 'test', 'chart', 'fixtures', f.replace('files/', '')), join(copy, f));
-  return copy;
+  return (chartCopy = copy);
 }
 
 /** Options of renderChart. */
