@@ -46,6 +46,24 @@ describe('the rendered chart against a real API server', () => {
     },
   );
 
+  it.each([
+    'serviceMonitor.enabled',
+    'prometheusRule.enabled',
+    'grafanaDashboard.enabled',
+    'podDisruptionBudget.enabled',
+    'networkPolicy.enabled',
+  ])('is accepted by a server-side dry run with only %s on', async (toggle) => {
+    const ns = await createTestNamespace('chart-feature');
+    const { objects } = await renderChart({
+      chart: chartWithMonitoringFiles(),
+      namespace: ns,
+      values: { [toggle]: true },
+    });
+    expect(objects.length).toBe(9); // the 8 default objects + the feature's one
+    const r = await dryRun(toStream(objects));
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+  });
+
   it('is accepted per watched namespace, with Roles and RoleBindings in each', async () => {
     const [ns, teamA, teamB] = await Promise.all([
       createTestNamespace('chart-release'),
