@@ -119,6 +119,10 @@ describe('error handling', () => {
     }
     const d = new Driver(env);
     const jittered = await d.reconcile({ options: { backoffBaseMs: 1_000 }, random: () => 0 });
+    // The same failure again changes nothing in status (no request ids or timestamps churn).
+    d.failures = 0;
+    const repeated = await d.reconcile({ options: { backoffBaseMs: 1_000 }, random: () => 0 });
+    expect(repeated.status).toEqual(jittered.status);
     await env.clearFaults();
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 60_000]);
     expect(jittered.action.requeueAfterMs).toBe(500);
