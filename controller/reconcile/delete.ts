@@ -43,9 +43,9 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
     s.emit(warning(EVENT_REASONS.MissingSecret, message));
     return result(s, Action.requeue(s.opts.missingSecretRetryMs));
   }
-  const port = s.deps.connect(platform.value.credentials);
   let ops: Operation[] = [];
   try {
+    const port = s.deps.connect(platform.value.credentials);
     await findUnrecorded(s, port);
     ops = planDeletion(s.status);
     await settleAll(ops.filter((op) => op.link === 'flow').map((op) => remove(s, port, op)));

@@ -21,6 +21,7 @@ import { EVENT_REASONS, normal, warning } from './events.js';
 import { stableHash } from './hash.js';
 import { observe, type ObservedChain } from './observe.js';
 import { describeOperation, planChain, type Notice, type Operation } from './plan.js';
+import type { AdobePort } from './ports.js';
 import { result, type ReconcileResult } from './result.js';
 import { Session, type ReconcileDeps, type ReconcileInput } from './session.js';
 
@@ -44,9 +45,14 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
   if (s.status.terminalFingerprint === fingerprint) return result(s, Action.awaitChange());
 
   const desired = desiredChain(s.obj, mixpanel.value);
-  const port = deps.connect(platform.value.credentials);
   let ops: Operation[] = [];
   let notices: Notice[] = [];
+  let port: AdobePort;
+  try {
+    port = deps.connect(platform.value.credentials);
+  } catch (err) {
+    return finishFailure(s, classify(err), { acting: false, fingerprint, ops, notices });
+  }
   for (let pass = 0; pass < s.opts.maxPasses; pass++) {
     let acting = false;
     try {
