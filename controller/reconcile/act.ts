@@ -24,7 +24,7 @@ export type { ActContext, ActOutcome, Recorder } from './act-context.js';
 
 /** Runs `ops` in dependency order. Throws the first failure after every branch settled. */
 export async function act(ops: readonly Operation[], ctx: ActContext): Promise<ActOutcome> {
-  const outcome: ActOutcome = { adopted: false };
+  const outcome: ActOutcome = { adopted: false, created: new Set() };
   const run = (filter: (op: Operation) => boolean) => async () => {
     for (const op of ops.filter(filter)) await execute(op, ctx, outcome);
   };
@@ -189,7 +189,13 @@ async function createConnection(
   name: string,
   create: () => Promise<Written>,
 ): Promise<void> {
-  const { written, adopted } = await createOrAdopt(() => ctx.port.findConnectionByName(kind, name), create);
+  // A source named after a base connection created in this very act cannot exist yet.
+  const fresh = kind === 'sourceConnection' && outcome.created.has('baseConnection');
+  const { written, adopted } = await createOrAdopt(
+    () => ctx.port.findConnectionByName(kind, name),
+    create,
+    fresh,
+  );
   const old = op.verb === 'replace' ? op.id : undefined;
   await ctx.record((s) => {
     s[CONNECTION_SLOT[kind]] = { id: written.id, etag: written.etag };
