@@ -23,7 +23,7 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
     s.emit(
       normal(EVENT_REASONS.Orphaned, 'deletionPolicy is Orphan: the Adobe dataflow chain is left in place.'),
     );
-    return result(s, Action.awaitChange(), [], [], true);
+    return result(s, Action.awaitChange(), { deletionComplete: true });
   }
   if (s.paused) {
     s.conclude(syncedFailure(gen, CONDITION_REASONS.ReconcilePaused, ENGINE_MESSAGES.paused));
@@ -41,7 +41,12 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
       ),
     );
     s.emit(warning(EVENT_REASONS.MissingSecret, message));
-    return result(s, Action.requeue(s.opts.missingSecretRetryMs));
+    return result(s, Action.requeue(s.opts.missingSecretRetryMs), {
+      error: {
+        kind: 'MissingSecret',
+        reason: key ? CONDITION_REASONS.SecretKeyMissing : CONDITION_REASONS.SecretNotFound,
+      },
+    });
   }
   let ops: Operation[] = [];
   try {
@@ -69,7 +74,7 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
         : f.kind === 'Throttled'
           ? (f.retryAfterMs ?? s.opts.throttleDefaultMs)
           : backoffDelay(s.input.failures ?? 0, s.opts, s.random);
-    return result(s, Action.requeue(wait), ops);
+    return result(s, Action.requeue(wait), { plan: ops, error: { kind: f.kind, reason: f.reason } });
   }
   if (s.status.mappingSet)
     s.emit(
@@ -78,7 +83,7 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
         `Mapping set ${s.status.mappingSet.id} is kept: Data Prep offers no delete.`,
       ),
     );
-  return result(s, Action.awaitChange(), ops, [], true);
+  return result(s, Action.awaitChange(), { plan: ops, deletionComplete: true });
 }
 
 async function remove(s: Session, port: AdobePort, op: Operation): Promise<void> {
