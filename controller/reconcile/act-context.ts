@@ -2,7 +2,6 @@
 import { EVENT_REASONS, normal, type EngineEvent } from './events.js';
 import type { DesiredChain } from './desired.js';
 import type { Link } from './naming.js';
-import type { ObservedChain } from './observe.js';
 import type { AdobePort, Written } from './ports.js';
 import type { DataflowStatus, RetiredRef } from './types.js';
 
@@ -18,8 +17,6 @@ export interface ActContext {
   record: Recorder;
   emit: (event: EngineEvent) => void;
   nowSec: number;
-  /** The observation the plan was made from (names of existing resources). */
-  observed: ObservedChain;
 }
 
 /** Result of acting: whether something was adopted (then the caller re-observes and re-plans). */

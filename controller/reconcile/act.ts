@@ -54,6 +54,9 @@ export async function settleAll(promises: Promise<unknown>[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
+/** Mapping sets are updated in place, never replaced: one name per CR. */
+const mappingSetName = (uid: string) => resourceName(uid, 'mappingSet', [], '');
+
 const CONNECTION_SLOT = {
   baseConnection: 'baseConnection',
   sourceConnection: 'sourceConnection',
@@ -148,7 +151,7 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
       return;
     }
     case 'mappingSet:create': {
-      const name = resourceName(d.uid, 'mappingSet', [], status.mappingSet?.id ?? '');
+      const name = mappingSetName(d.uid);
       const found = await port.findMappingSetByName(name);
       const made = found ?? (await port.createMappingSet({ name, ...d.mapping }));
       await ctx.record((s) => {
@@ -159,8 +162,7 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
     }
     case 'mappingSet:update': {
       const current = must(status.mappingSet, 'mappingSet');
-      const name = ctx.observed.mapping?.name ?? resourceName(d.uid, 'mappingSet', [], '');
-      const made = await port.updateMappingSet(current.id, { name, ...d.mapping });
+      const made = await port.updateMappingSet(current.id, { name: mappingSetName(d.uid), ...d.mapping });
       await ctx.record((s) => {
         s.mappingSet = { id: current.id, version: made.version };
       });

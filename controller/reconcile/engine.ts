@@ -73,7 +73,6 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
           record: s.record,
           emit: s.emit,
           nowSec: s.nowSec,
-          observed,
         });
         if (outcome.adopted) continue;
       }
