@@ -32,20 +32,14 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
   const platform = resolvePlatform(s.obj, s.input.secrets);
   if (!platform.ok) {
     const { secret, key } = platform.missing;
-    const message = `Cannot delete the Adobe chain: ${key ? ENGINE_MESSAGES.secretKeyMissing(secret, key) : ENGINE_MESSAGES.secretNotFound(secret)}`;
-    s.conclude(
-      syncedFailure(
-        gen,
-        key ? CONDITION_REASONS.SecretKeyMissing : CONDITION_REASONS.SecretNotFound,
-        message,
-      ),
+    const reason = key ? CONDITION_REASONS.SecretKeyMissing : CONDITION_REASONS.SecretNotFound;
+    const message = ENGINE_MESSAGES.cannotDelete(
+      key ? ENGINE_MESSAGES.secretKeyMissing(secret, key) : ENGINE_MESSAGES.secretNotFound(secret),
     );
+    s.conclude(syncedFailure(gen, reason, message));
     s.emit(warning(EVENT_REASONS.MissingSecret, message));
     return result(s, Action.requeue(s.opts.missingSecretRetryMs), {
-      error: {
-        kind: 'MissingSecret',
-        reason: key ? CONDITION_REASONS.SecretKeyMissing : CONDITION_REASONS.SecretNotFound,
-      },
+      error: { kind: 'MissingSecret', reason },
     });
   }
   let ops: Operation[] = [];
@@ -66,8 +60,8 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
       syncedFailure(gen, f.reason, f.message),
       readyNot(gen, CONDITION_REASONS.Deleting, ENGINE_MESSAGES.deleting),
     );
-    if (f.kind === 'Credentials' || f.kind === 'Terminal')
-      s.emit(warning(EVENT_REASONS.CredentialsRejected, f.message));
+    if (f.kind === 'Credentials') s.emit(warning(EVENT_REASONS.CredentialsRejected, f.message));
+    if (f.kind === 'Terminal') s.emit(warning(EVENT_REASONS.TerminalError, f.message));
     const wait =
       f.kind === 'Credentials'
         ? s.opts.credentialsRetryMs
@@ -77,12 +71,7 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
     return result(s, Action.requeue(wait), { plan: ops, error: { kind: f.kind, reason: f.reason } });
   }
   if (s.status.mappingSet)
-    s.emit(
-      normal(
-        EVENT_REASONS.Deleted,
-        `Mapping set ${s.status.mappingSet.id} is kept: Data Prep offers no delete.`,
-      ),
-    );
+    s.emit(normal(EVENT_REASONS.Orphaned, ENGINE_MESSAGES.mappingSetKept(s.status.mappingSet.id)));
   return result(s, Action.awaitChange(), { plan: ops, deletionComplete: true });
 }
 
