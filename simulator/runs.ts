@@ -190,7 +190,13 @@ export class RunEngine {
     return resolve(scripted, this.globalDefault);
   }
 
-  private produce(s: Schedule, at: number): void {
+  /** An ad-hoc run (POST /runs): starts at `at`, reads `windowStart`..`at`. Returns its id and etag. */
+  adHoc(input: FlowScheduleInput, at: number, windowStart: number): { id: string; etag: string } {
+    const run = this.produce({ ...input, periodMs: null, nextAt: null }, at, windowStart);
+    return { id: run.id, etag: run.etag };
+  }
+
+  private produce(s: Schedule, at: number, windowStart?: number): RunRecord {
     const list = this.history.get(s.flowId) ?? [];
     const prev = list[list.length - 1];
     const run: RunRecord = {
@@ -201,7 +207,7 @@ export class RunEngine {
       sourceConnectionId: s.sourceConnectionId,
       targetConnectionId: s.targetConnectionId,
       startedAt: at,
-      windowStart: prev ? prev.startedAt : s.startTimeSeconds * 1000,
+      windowStart: windowStart ?? (prev ? prev.startedAt : s.startTimeSeconds * 1000),
       outcome: this.nextOutcome(s.flowId),
       etag: newEtag(at),
       createdBy: 'flowservice-scheduler',
@@ -210,6 +216,7 @@ export class RunEngine {
     this.byId.set(run.id, run);
     while (list.length > this.maxPerFlow) this.byId.delete(list.shift()!.id);
     this.history.set(s.flowId, list);
+    return run;
   }
 
   /** `lastRunDetails` for a flow: the latest completed run, if any. */
@@ -265,7 +272,8 @@ export class RunEngine {
     const o = r.outcome;
     const completedAt = r.startedAt + o.durationMs;
     const done = completedAt <= now;
-    const status = done ? o.status : 'inProgress';
+    // An ad-hoc run created for later reads `scheduled` (EN create-flow-runs.md) until it starts.
+    const status = done ? o.status : r.startedAt > now ? 'scheduled' : 'inProgress';
     const copyEnd = r.startedAt + Math.floor(o.durationMs / 2);
     const inputBytes = o.inputRecordCount * 240;
     const outputBytes = o.outputRecordCount * 170;

@@ -150,6 +150,20 @@ function normaliseTransformations(ctx: RequestContext, raw: unknown, targets: Re
   });
 }
 
+function scheduleInput(r: Resource) {
+  const sp = r.doc['scheduleParams'] as Record<string, string>;
+  return {
+    flowId: r.id,
+    scope: r.scope,
+    flowSpec: r.doc['flowSpec'],
+    sourceConnectionId: (r.doc['sourceConnectionIds'] as string[])[0]!,
+    targetConnectionId: (r.doc['targetConnectionIds'] as string[])[0]!,
+    startTimeSeconds: Number(sp['startTime']),
+    frequency: sp['frequency']!,
+    interval: Number(sp['interval'] ?? 1),
+  };
+}
+
 function scheduleRuns(sim: Sim, r: Resource): void {
   const sp = r.doc['scheduleParams'] as Record<string, string>;
   const key = `${String(r.doc['state'])}|${JSON.stringify(sp)}`;
@@ -159,19 +173,7 @@ function scheduleRuns(sim: Sim, r: Resource): void {
     sim.runs.unschedule(r.id);
     return;
   }
-  sim.runs.schedule(
-    {
-      flowId: r.id,
-      scope: r.scope,
-      flowSpec: r.doc['flowSpec'],
-      sourceConnectionId: (r.doc['sourceConnectionIds'] as string[])[0]!,
-      targetConnectionId: (r.doc['targetConnectionIds'] as string[])[0]!,
-      startTimeSeconds: Number(sp['startTime']),
-      frequency: sp['frequency']!,
-      interval: Number(sp['interval'] ?? 1),
-    },
-    sim.clock.now(),
-  );
+  sim.runs.schedule(scheduleInput(r), sim.clock.now());
 }
 
 function targetsOf(ctx: RequestContext, doc: Record<string, unknown>): Resource[] {
@@ -306,10 +308,51 @@ function action(ctx: RequestContext): Reply {
   return { status: 200, body: reply };
 }
 
+function optionalSeconds(params: Record<string, unknown>, field: string): number | undefined {
+  const v = params[field];
+  if (v === undefined) return undefined;
+  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n))
+    specValidation(`params.${field} must be an integer (epoch seconds).`);
+  return n;
+}
+
+/** POST /runs: an ad-hoc run (EN create-flow-runs.md), answered 201 {id, etag} as FS-OAS declares. */
+async function createRun(ctx: RequestContext): Promise<Reply> {
+  const body = await ctx.json();
+  if (!isObject(body)) specValidation('The request body must be a JSON object.');
+  const flowId = body['flowId'];
+  if (typeof flowId !== 'string' || flowId.trim() === '') {
+    throw flowError(
+      400,
+      FLOW_CODES.FLOW_ID_EMPTY,
+      'The flow ID cannot be null or empty. Please update the flow ID and try again.',
+    );
+  }
+  const flow = ctx.sim.store.get(ctx.call, 'flows', flowId);
+  if (!flow) throw flowError(400, FLOW_CODES.FLOW_NOT_FOUND, `Flow not found with id ${flowId}.`);
+  const params = isObject(body['params']) ? body['params'] : {};
+  const now = ctx.sim.clock.now();
+  const start = optionalSeconds(params, 'startTime');
+  const windowStart = optionalSeconds(params, 'windowStartTime');
+  const windowEnd = optionalSeconds(params, 'windowEndTime');
+  if (windowStart !== undefined && windowEnd !== undefined && windowEnd < windowStart) {
+    specValidation('params.windowEndTime must not be before params.windowStartTime.');
+  }
+  const at = start !== undefined ? start * 1000 : now;
+  const run = ctx.sim.runs.adHoc(
+    scheduleInput(flow),
+    at,
+    windowStart !== undefined ? windowStart * 1000 : at,
+  );
+  return { status: 201, body: run };
+}
+
 /** Flow routes: CRUD + actions. */
 export const flowRoutes: Route[] = [
   ...crudRoutes(flowsDef),
   { method: 'POST', template: `${FLOW_BASE}/flows/{id}/action`, handler: action },
+  { method: 'POST', template: `${FLOW_BASE}/runs`, handler: createRun },
 ];
 
 /** Spec routes: GET /connectionSpecs/{id}, /flowSpecs/{id} (and the lists). */

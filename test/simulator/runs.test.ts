@@ -227,3 +227,34 @@ describe('405 and unknown paths', () => {
     }
   });
 });
+
+describe('ad-hoc runs', () => {
+  it('are created with POST /runs, read scheduled until they start, then complete', async () => {
+    const h = await Harness.start();
+    try {
+      const { flowId } = await h.chain({
+        startTime: Math.floor(Date.now() / 1000) + 86_400,
+        frequency: 'once',
+        interval: undefined,
+      });
+      const now = Math.floor(Date.now() / 1000);
+      const r = await h.call('POST', `${FS}/runs`, {
+        flowId,
+        params: { startTime: now + 600, windowStartTime: now - 3600, windowEndTime: now },
+      });
+      expect(r.status).toBe(201);
+      expect(r.body).toEqual({ id: expect.any(String), etag: expect.stringMatching(/^".+"$/) });
+      const run = async () => (await h.call('GET', `${FS}/runs/${r.body.id}`)).body.items[0];
+      expect((await run()).metrics.statusSummary.status).toBe('scheduled');
+      expect((await run()).activities[0].durationSummary.extensions.windowStart).toBe((now - 3600) * 1000);
+      await h.advance(11 * MIN);
+      expect((await run()).metrics.statusSummary.status).toBe('success');
+      const missing = await h.call('POST', `${FS}/runs`, { flowId: '0a000000-0000-4000-8000-000000000000' });
+      expect(missing.body.type).toBe('https://ns.adobe.com/aep/errors/FLOW-1430-400');
+      const empty = await h.call('POST', `${FS}/runs`, { flowId: '' });
+      expect(empty.body.type).toBe('https://ns.adobe.com/aep/errors/FLOW-1446-400');
+    } finally {
+      await h.close();
+    }
+  });
+});
