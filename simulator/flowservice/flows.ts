@@ -19,6 +19,7 @@ import {
 import { CONNECTION_SPECS, FLOW_SPECS } from './specs.js';
 import { mappingVersions } from '../dataprep.js';
 import { findDataset } from '../catalog.js';
+import { listResponse } from '../query.js';
 
 /** Frequencies of the flow spec's scheduleSpec. */
 export const FREQUENCIES = ['once', 'minute', 'hour', 'day', 'week'] as const;
@@ -355,6 +356,15 @@ export const flowRoutes: Route[] = [
   { method: 'POST', template: `${FLOW_BASE}/runs`, handler: createRun },
 ];
 
+function specList(ctx: RequestContext, basePath: string, specs: Record<string, Record<string, unknown>>) {
+  return listResponse(Object.values(specs), ctx.query, {
+    basePath,
+    sortable: ['id', 'name'],
+    defaultLimit: ctx.sim.config.defaultPageSize,
+    maxLimit: ctx.sim.config.maxPageSize,
+  });
+}
+
 /** Spec routes: GET /connectionSpecs/{id}, /flowSpecs/{id} (and the lists). */
 export const specRoutes: Route[] = [
   {
@@ -375,7 +385,7 @@ export const specRoutes: Route[] = [
   {
     method: 'GET',
     template: `${FLOW_BASE}/connectionSpecs`,
-    handler: () => ({ status: 200, body: { items: Object.values(CONNECTION_SPECS) } }),
+    handler: (ctx) => ({ status: 200, body: specList(ctx, '/connectionSpecs', CONNECTION_SPECS) }),
   },
   {
     method: 'GET',
@@ -395,6 +405,6 @@ export const specRoutes: Route[] = [
   {
     method: 'GET',
     template: `${FLOW_BASE}/flowSpecs`,
-    handler: () => ({ status: 200, body: { items: Object.values(FLOW_SPECS) } }),
+    handler: (ctx) => ({ status: 200, body: specList(ctx, '/flowSpecs', FLOW_SPECS) }),
   },
 ];
