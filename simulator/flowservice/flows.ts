@@ -16,10 +16,10 @@ import {
   specValidation,
   touch,
 } from './common.js';
-import { CONNECTION_SPECS, FLOW_SPECS } from './specs.js';
+import { FLOW_SPECS } from './specs.js';
+import type { FlowScheduleInput } from '../runs.js';
 import { mappingVersions } from '../dataprep.js';
 import { findDataset } from '../catalog.js';
-import { listResponse } from '../query.js';
 
 /** Frequencies of the flow spec's scheduleSpec. */
 export const FREQUENCIES = ['once', 'minute', 'hour', 'day', 'week'] as const;
@@ -151,7 +151,8 @@ function normaliseTransformations(ctx: RequestContext, raw: unknown, targets: Re
   });
 }
 
-function scheduleInput(r: Resource) {
+/** What the run engine needs to know about a flow. */
+export function scheduleInput(r: Resource): FlowScheduleInput {
   const sp = r.doc['scheduleParams'] as Record<string, string>;
   return {
     flowId: r.id,
@@ -309,102 +310,8 @@ function action(ctx: RequestContext): Reply {
   return { status: 200, body: reply };
 }
 
-function optionalSeconds(params: Record<string, unknown>, field: string): number | undefined {
-  const v = params[field];
-  if (v === undefined) return undefined;
-  const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n))
-    specValidation(`params.${field} must be an integer (epoch seconds).`);
-  return n;
-}
-
-/** POST /runs: an ad-hoc run (EN create-flow-runs.md), answered 201 {id, etag} as FS-OAS declares. */
-async function createRun(ctx: RequestContext): Promise<Reply> {
-  const body = await ctx.json();
-  if (!isObject(body)) specValidation('The request body must be a JSON object.');
-  const flowId = body['flowId'];
-  if (typeof flowId !== 'string' || flowId.trim() === '') {
-    throw flowError(
-      400,
-      FLOW_CODES.FLOW_ID_EMPTY,
-      'The flow ID cannot be null or empty. Please update the flow ID and try again.',
-    );
-  }
-  const flow = ctx.sim.store.get(ctx.call, 'flows', flowId);
-  if (!flow) throw flowError(400, FLOW_CODES.FLOW_NOT_FOUND, `Flow not found with id ${flowId}.`);
-  const params = isObject(body['params']) ? body['params'] : {};
-  const now = ctx.sim.clock.now();
-  const start = optionalSeconds(params, 'startTime');
-  const windowStart = optionalSeconds(params, 'windowStartTime');
-  const windowEnd = optionalSeconds(params, 'windowEndTime');
-  if (windowStart !== undefined && windowEnd !== undefined && windowEnd < windowStart) {
-    specValidation('params.windowEndTime must not be before params.windowStartTime.');
-  }
-  const at = start !== undefined ? start * 1000 : now;
-  const run = ctx.sim.runs.adHoc(
-    scheduleInput(flow),
-    at,
-    windowStart !== undefined ? windowStart * 1000 : at,
-  );
-  return { status: 201, body: run };
-}
-
 /** Flow routes: CRUD + actions. */
 export const flowRoutes: Route[] = [
   ...crudRoutes(flowsDef),
   { method: 'POST', template: `${FLOW_BASE}/flows/{id}/action`, handler: action },
-  { method: 'POST', template: `${FLOW_BASE}/runs`, handler: createRun },
-];
-
-function specList(ctx: RequestContext, basePath: string, specs: Record<string, Record<string, unknown>>) {
-  return listResponse(Object.values(specs), ctx.query, {
-    basePath,
-    sortable: ['id', 'name'],
-    defaultLimit: ctx.sim.config.defaultPageSize,
-    maxLimit: ctx.sim.config.maxPageSize,
-  });
-}
-
-/** Spec routes: GET /connectionSpecs/{id}, /flowSpecs/{id} (and the lists). */
-export const specRoutes: Route[] = [
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/connectionSpecs/{id}`,
-    handler: (ctx) => {
-      const spec = CONNECTION_SPECS[ctx.params['id']!];
-      if (!spec) {
-        throw flowError(
-          404,
-          FLOW_CODES.RESOURCE_NOT_FOUND,
-          `The requested connectionSpecs resource ${ctx.params['id']} is not found. Verify the resource ID before trying again.`,
-        );
-      }
-      return { status: 200, body: { items: [spec] } };
-    },
-  },
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/connectionSpecs`,
-    handler: (ctx) => ({ status: 200, body: specList(ctx, '/connectionSpecs', CONNECTION_SPECS) }),
-  },
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/flowSpecs/{id}`,
-    handler: (ctx) => {
-      const spec = FLOW_SPECS[ctx.params['id']!];
-      if (!spec) {
-        throw flowError(
-          404,
-          FLOW_CODES.RESOURCE_NOT_FOUND,
-          `The requested flowSpecs resource ${ctx.params['id']} is not found. Verify the resource ID before trying again.`,
-        );
-      }
-      return { status: 200, body: { items: [spec] } };
-    },
-  },
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/flowSpecs`,
-    handler: (ctx) => ({ status: 200, body: specList(ctx, '/flowSpecs', FLOW_SPECS) }),
-  },
 ];
