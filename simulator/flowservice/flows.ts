@@ -7,6 +7,7 @@ import { isObject } from '../http.js';
 import type { Resource } from '../store.js';
 import type { KindDef } from './common.js';
 import {
+  checkIfMatch,
   COMMON_SORTABLE,
   crudRoutes,
   FLOW_BASE,
@@ -278,6 +279,8 @@ export const FLOW_ACTIONS: Record<string, { from: string[]; to: string }> = {
 
 function action(ctx: RequestContext): Reply {
   const r = lookup(ctx, flowsDef, ctx.params['id']!);
+  // FS-OAS lists If-Match as optional on actions; when sent it must match.
+  checkIfMatch(ctx, r, true);
   const opRaw = ctx.query.get('op') ?? '';
   const op = opRaw.toLowerCase();
   const rule = FLOW_ACTIONS[op];

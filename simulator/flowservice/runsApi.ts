@@ -58,6 +58,17 @@ async function createRun(ctx: RequestContext): Promise<Reply> {
   return { status: 201, body: run };
 }
 
+function runList(ctx: RequestContext, flowId: string | undefined, basePath: string): Reply {
+  const items = ctx.sim.runs.items(ctx.call, ctx.sim.clock.now(), flowId);
+  const body = listResponse(items, ctx.query, {
+    basePath,
+    sortable: RUN_SORTABLE,
+    defaultLimit: ctx.sim.config.defaultPageSize,
+    maxLimit: ctx.sim.config.maxPageSize,
+  });
+  return { status: 200, body };
+}
+
 /** Run routes. */
 export const runRoutes: Route[] = [
   { method: 'POST', template: `${FLOW_BASE}/runs`, handler: createRun },
@@ -70,15 +81,17 @@ export const runRoutes: Route[] = [
         .getAll('property')
         .map(parseFilter)
         .filter((f) => f.path === 'flowId' && f.op === '==' && f.values.length === 1);
-      const flowId = flowFilters.length === 1 ? flowFilters[0]!.values[0] : undefined;
-      const items = ctx.sim.runs.items(ctx.call, ctx.sim.clock.now(), flowId);
-      const body = listResponse(items, ctx.query, {
-        basePath: '/runs',
-        sortable: RUN_SORTABLE,
-        defaultLimit: ctx.sim.config.defaultPageSize,
-        maxLimit: ctx.sim.config.maxPageSize,
-      });
-      return { status: 200, body };
+      return runList(ctx, flowFilters.length === 1 ? flowFilters[0]!.values[0] : undefined, '/runs');
+    },
+  },
+  {
+    method: 'GET',
+    template: `${FLOW_BASE}/flows/{id}/runs`,
+    handler: (ctx) => {
+      // The EN update-dataflows example links runs as /flows/{id}/runs (FS-OAS: /runs?property=flowId==…).
+      const id = ctx.params['id']!;
+      if (!ctx.sim.store.get(ctx.call, 'flows', id)) notFound('flows', id);
+      return runList(ctx, id, `/flows/${id}/runs`);
     },
   },
   {

@@ -258,3 +258,38 @@ describe('ad-hoc runs', () => {
     }
   });
 });
+
+describe('run links and optional If-Match on actions', () => {
+  it('serve /flows/{id}/runs like /runs?property=flowId==… and check an If-Match sent with an action', async () => {
+    const h = await Harness.start();
+    try {
+      const { flowId } = await h.chain({
+        startTime: Math.floor(Date.now() / 1000),
+        frequency: 'minute',
+        interval: 15,
+      });
+      await h.advance(31 * MIN);
+      const a = (await h.call('GET', `${FS}/flows/${flowId}/runs`)).body.items.map(
+        (r: { id: string }) => r.id,
+      );
+      const b = (await h.call('GET', `${FS}/runs?property=flowId==${flowId}`)).body.items.map(
+        (r: { id: string }) => r.id,
+      );
+      expect(a).toHaveLength(3);
+      expect(a).toEqual(b);
+      expect((await h.call('GET', `${FS}/flows/0a000000-0000-4000-8000-000000000000/runs`)).status).toBe(404);
+
+      const stale = await h.call('POST', `${FS}/flows/${flowId}/action?op=disable`, undefined, {
+        'if-match': '"stale"',
+      });
+      expect(stale.status).toBe(412);
+      const etag = (await h.call('GET', `${FS}/flows/${flowId}`)).body.items[0].etag;
+      expect(
+        (await h.call('POST', `${FS}/flows/${flowId}/action?op=disable`, undefined, { 'if-match': etag }))
+          .status,
+      ).toBe(200);
+    } finally {
+      await h.close();
+    }
+  });
+});
