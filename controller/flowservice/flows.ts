@@ -1,6 +1,5 @@
 /** Flows (create/get/list/patch/delete, enable/disable) and the connection/flow spec lookups. */
 import type { z } from 'zod';
-import { FlowServiceError } from './errors.js';
 import {
   ConnectionSpecSchema,
   FlowSchema,
@@ -15,7 +14,7 @@ import {
   collection,
   enc,
   FLOW_SERVICE_PATH,
-  singleItem,
+  getSingle,
   type CallOptions,
   type Collection,
   type PlatformSender,
@@ -100,24 +99,7 @@ export function flowsApi(send: PlatformSender): {
 
 function specApi<S extends z.ZodType>(send: PlatformSender, name: string, item: S): SpecApi<z.output<S>> {
   return {
-    get: async (id, options = {}) => {
-      const operation = `${name}.get`;
-      const res = await send({
-        operation,
-        method: 'GET',
-        path: `${FLOW_SERVICE_PATH}/${name}/${enc(id)}`,
-        schema: singleItem(item),
-        signal: options.signal,
-      });
-      if (res === undefined)
-        throw new FlowServiceError({
-          kind: 'not-found',
-          operation,
-          method: 'GET',
-          status: 200,
-          detail: 'empty items',
-        });
-      return res as z.output<S>;
-    },
+    get: (id, options = {}) =>
+      getSingle(send, `${name}.get`, `${FLOW_SERVICE_PATH}/${name}/${enc(id)}`, item, options.signal),
   };
 }

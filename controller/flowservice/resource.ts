@@ -132,25 +132,7 @@ export function collection<S extends z.ZodType, C>(
         signal: options.signal,
         secrets: cfg.secretsOf?.(body) ?? [],
       }),
-    get: async (id, options = {}) => {
-      const operation = op('get');
-      const res = await send({
-        operation,
-        method: 'GET',
-        path: `${root}/${enc(id)}`,
-        schema: singleItem(cfg.item),
-        signal: options.signal,
-      });
-      if (res === undefined)
-        throw new FlowServiceError({
-          kind: 'not-found',
-          operation,
-          method: 'GET',
-          status: 200,
-          detail: 'empty items',
-        });
-      return res as T;
-    },
+    get: (id, options = {}) => getSingle(send, op('get'), `${root}/${enc(id)}`, cfg.item, options.signal),
     list,
     pages,
     listAll: async (options = {}) => {
@@ -190,6 +172,27 @@ export function collection<S extends z.ZodType, C>(
       });
     },
   };
+}
+
+/** GET of one item, unwrapped from `{items:[…]}`; an empty list is `not-found`. */
+export async function getSingle<S extends z.ZodType>(
+  send: PlatformSender,
+  operation: string,
+  path: string,
+  item: S,
+  signal: AbortSignal | undefined,
+): Promise<z.output<S>> {
+  const res = await send({ operation, method: 'GET', path, schema: singleItem(item), signal });
+  if (res === undefined) {
+    throw new FlowServiceError({
+      kind: 'not-found',
+      operation,
+      method: 'GET',
+      status: 200,
+      detail: 'empty items',
+    });
+  }
+  return res as z.output<S>;
 }
 
 /** GET by id: `{items:[item]}` as documented, or the bare item; undefined when items is empty. */

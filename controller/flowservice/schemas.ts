@@ -72,33 +72,32 @@ export const ConnectionSchema = withEtag({
   sandboxName: z.string().optional(),
 });
 
-/** Source connection (SourceConnectionItemDTO). */
-export const SourceConnectionSchema = withEtag({
+// Fields source and target connections share (SourceConnectionItemDTO / TargetConnectionItemDTO).
+const connectionLinkShape = {
   id: z.string(),
   name: z.string().optional(),
   description: z.string().optional(),
   state: z.string().optional(),
   baseConnectionId: z.string().optional(),
   connectionSpec: SpecRefSchema,
-  data: z.looseObject({ format: z.string().optional() }).optional(),
   params: z.record(z.string(), z.unknown()).optional(),
+};
+
+/** Source connection (SourceConnectionItemDTO). */
+export const SourceConnectionSchema = withEtag({
+  ...connectionLinkShape,
+  data: z.looseObject({ format: z.string().optional() }).optional(),
 });
 
 /** Target connection (TargetConnectionItemDTO). */
 export const TargetConnectionSchema = withEtag({
-  id: z.string(),
-  name: z.string().optional(),
-  description: z.string().optional(),
-  state: z.string().optional(),
-  baseConnectionId: z.string().optional(),
-  connectionSpec: SpecRefSchema,
+  ...connectionLinkShape,
   data: z
     .looseObject({
       format: z.string().optional(),
       schema: z.looseObject({ id: z.string().optional(), version: z.string().optional() }).optional(),
     })
     .optional(),
-  params: z.record(z.string(), z.unknown()).optional(),
 });
 
 /** Flow schedule; GET returns every value as a string (EN update-dataflows), normalised here. */

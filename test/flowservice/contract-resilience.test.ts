@@ -1,28 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
 import type { FlowServiceClient, ThrottledEvent } from '../../controller/flowservice/index.js';
-import { captureLogger, clientFor, SPECS, startHarness, type SimHarness } from './sim-harness.js';
+import { captureLogger, clientFor, SPECS, useHarness } from './sim-harness.js';
 
-let h: SimHarness;
-const open: FlowServiceClient[] = [];
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-beforeEach(async () => {
-  await h.reset();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-});
-afterAll(async () => {
-  await h.close();
-});
-
-function track<T extends { client: FlowServiceClient }>(made: T): T {
-  open.push(made.client);
-  return made;
-}
+const env = useHarness();
+const track = env.track;
 
 const SPEC_PATH = '/connectionSpecs/';
 const getSpec = (c: FlowServiceClient) => c.connectionSpecs.get(SPECS.mixpanelSource);
@@ -39,9 +21,9 @@ const newConnection = (c: FlowServiceClient, name: string) =>
 
 describe('retries', () => {
   it('waits for Retry-After after a 429 and then succeeds', async () => {
-    const { client, events } = track(clientFor(h));
+    const { client, events } = track(clientFor(env.h));
     await getSpec(client); // warm the token and the socket so only the wait is measured
-    await h.faults([{ path: SPEC_PATH, status: 429, times: 1 }]);
+    await env.h.faults([{ path: SPEC_PATH, status: 429, times: 1 }]);
     const started = performance.now();
     await expect(getSpec(client)).resolves.toMatchObject({ id: SPECS.mixpanelSource });
     const elapsed = performance.now() - started;
@@ -51,8 +33,10 @@ describe('retries', () => {
   });
 
   it('surfaces a 429 whose Retry-After is longer than it is willing to wait, with the delay', async () => {
-    await h.faults([{ path: SPEC_PATH, rateLimit: { limit: 0, windowMs: 60_000, retryAfterSeconds: 30 } }]);
-    const { client } = track(clientFor(h));
+    await env.h.faults([
+      { path: SPEC_PATH, rateLimit: { limit: 0, windowMs: 60_000, retryAfterSeconds: 30 } },
+    ]);
+    const { client } = track(clientFor(env.h));
     await expect(getSpec(client)).rejects.toMatchObject({
       kind: 'rate-limited',
       status: 429,
@@ -63,15 +47,15 @@ describe('retries', () => {
   });
 
   it('retries 5xx answers with backoff and then succeeds', async () => {
-    await h.faults([{ path: SPEC_PATH, status: 503, times: 2 }]);
-    const { client, events } = track(clientFor(h));
+    await env.h.faults([{ path: SPEC_PATH, status: 503, times: 2 }]);
+    const { client, events } = track(clientFor(env.h));
     await expect(getSpec(client)).resolves.toMatchObject({ id: SPECS.mixpanelSource });
     expect(statusesOf(events)).toEqual([503, 503, 200]);
   });
 
   it('gives up after maxRetries and reports a retryable server error with Adobe code', async () => {
-    await h.faults([{ path: SPEC_PATH, status: 500 }]);
-    const { client, events } = track(clientFor(h, { maxRetries: 2 }));
+    await env.h.faults([{ path: SPEC_PATH, status: 500 }]);
+    const { client, events } = track(clientFor(env.h, { maxRetries: 2 }));
     const err = await getSpec(client).catch((e: unknown) => e);
     expect(err).toMatchObject({ kind: 'server', status: 500, retryable: true });
     expect((err as { adobeCode: string }).adobeCode).toMatch(/^FLOW-\d+-500$/);
@@ -79,36 +63,36 @@ describe('retries', () => {
   });
 
   it('retries a GET whose connection was dropped without an answer', async () => {
-    await h.faults([{ path: SPEC_PATH, dropRate: 1, times: 1 }]);
-    const { client, events } = track(clientFor(h));
+    await env.h.faults([{ path: SPEC_PATH, dropRate: 1, times: 1 }]);
+    const { client, events } = track(clientFor(env.h));
     await expect(getSpec(client)).resolves.toMatchObject({ id: SPECS.mixpanelSource });
     expect(statusesOf(events)).toEqual(['FLOWSERVICE_NETWORK', 200]);
   });
 
   it('retries a GET that exceeded the request timeout', async () => {
-    await h.faults([{ path: SPEC_PATH, latencyMs: 1_000, times: 1 }]);
-    const { client, events } = track(clientFor(h, { requestTimeoutMs: 300 }));
+    await env.h.faults([{ path: SPEC_PATH, latencyMs: 1_000, times: 1 }]);
+    const { client, events } = track(clientFor(env.h, { requestTimeoutMs: 300 }));
     await expect(getSpec(client)).resolves.toMatchObject({ id: SPECS.mixpanelSource });
     expect(statusesOf(events)).toEqual(['FLOWSERVICE_TIMEOUT', 200]);
   });
 
   it('does not resend a create after a 5xx, so it cannot create a duplicate', async () => {
-    await h.faults([{ method: 'POST', path: '/connections$', status: 503, times: 1 }]);
-    const { client, events } = track(clientFor(h));
+    await env.h.faults([{ method: 'POST', path: '/connections$', status: 503, times: 1 }]);
+    const { client, events } = track(clientFor(env.h));
     await expect(newConnection(client, 'no-dup')).rejects.toMatchObject({ kind: 'server', retryable: true });
     expect(statusesOf(events, 'connections.create')).toEqual([503]);
   });
 
   it('does not resend a create whose connection dropped, because the server may have acted on it', async () => {
-    await h.faults([{ method: 'POST', path: '/connections$', dropRate: 1, times: 1 }]);
-    const { client, events } = track(clientFor(h));
+    await env.h.faults([{ method: 'POST', path: '/connections$', dropRate: 1, times: 1 }]);
+    const { client, events } = track(clientFor(env.h));
     await expect(newConnection(client, 'no-dup-drop')).rejects.toMatchObject({ kind: 'network' });
     expect(statusesOf(events, 'connections.create')).toEqual(['FLOWSERVICE_NETWORK']);
   });
 
   it('resends a create after a 429, which the server did not act on', async () => {
-    await h.faults([{ method: 'POST', path: '/connections$', status: 429, times: 1 }]);
-    const { client, events } = track(clientFor(h));
+    await env.h.faults([{ method: 'POST', path: '/connections$', status: 429, times: 1 }]);
+    const { client, events } = track(clientFor(env.h));
     const created = await newConnection(client, 'after-429');
     expect(statusesOf(events, 'connections.create')).toEqual([429, 201]);
     expect(await client.connections.count({ property: [`name==after-429`] })).toBe(1);
@@ -116,7 +100,7 @@ describe('retries', () => {
   });
 
   it('resends a create when the server could not be reached at all', async () => {
-    const { client, events } = track(clientFor(h, { platformUrl: 'http://127.0.0.1:9', maxRetries: 1 }));
+    const { client, events } = track(clientFor(env.h, { platformUrl: 'http://127.0.0.1:9', maxRetries: 1 }));
     await expect(newConnection(client, 'unreachable')).rejects.toMatchObject({
       kind: 'network',
       notSent: true,
@@ -125,7 +109,7 @@ describe('retries', () => {
   });
 
   it('refuses calls after close without retrying them', async () => {
-    const { client, events } = clientFor(h);
+    const { client, events } = clientFor(env.h);
     await getSpec(client);
     await client.close();
     await expect(getSpec(client)).rejects.toMatchObject({ kind: 'aborted' });
@@ -133,8 +117,8 @@ describe('retries', () => {
   });
 
   it('stops waiting when the caller aborts', async () => {
-    await h.faults([{ path: SPEC_PATH, latencyMs: 1_500 }]);
-    const { client } = track(clientFor(h));
+    await env.h.faults([{ path: SPEC_PATH, latencyMs: 1_500 }]);
+    const { client } = track(clientFor(env.h));
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 100);
     const started = performance.now();
@@ -160,11 +144,11 @@ describe('rate limit', () => {
       onThrottled: (e: ThrottledEvent) => throttled.push(e),
     };
     const settings = { rateLimit: { requestsPerSecond: 10, burst: 5 }, maxRetries: 0 };
-    const a = track(clientFor(h, settings));
-    const b = track(clientFor(h, settings, { observer }));
+    const a = track(clientFor(env.h, settings));
+    const b = track(clientFor(env.h, settings, { observer }));
     await Promise.all([getSpec(a.client), getSpec(b.client)]); // tokens first
     await new Promise((r) => setTimeout(r, 600)); // let the bucket refill to its burst
-    await h.faults([serverLimit]);
+    await env.h.faults([serverLimit]);
     const started = performance.now();
     await Promise.all(Array.from({ length: 15 }, () => [getSpec(a.client), getSpec(b.client)]).flat());
     const seconds = (performance.now() - started) / 1000;
@@ -177,10 +161,10 @@ describe('rate limit', () => {
 
   it('would trip the same server limit without the bucket', async () => {
     const { client, events } = track(
-      clientFor(h, { rateLimit: { requestsPerSecond: 1_000, burst: 1_000 }, maxRetries: 0 }),
+      clientFor(env.h, { rateLimit: { requestsPerSecond: 1_000, burst: 1_000 }, maxRetries: 0 }),
     );
     await getSpec(client);
-    await h.faults([serverLimit]);
+    await env.h.faults([serverLimit]);
     await Promise.allSettled(Array.from({ length: 30 }, () => getSpec(client)));
     expect(statusesOf(events).filter((s) => s === 429).length).toBeGreaterThan(0);
   });
@@ -193,7 +177,7 @@ describe('secrets', () => {
     const catchTo = (p: Promise<unknown>) => p.catch((e: unknown) => errors.push(e));
     const mixpanelPassword = 'mixpanel-pass-123';
 
-    const good = track(clientFor(h, {}, { logger: log.logger }));
+    const good = track(clientFor(env.h, {}, { logger: log.logger }));
     await newConnection(good.client, 'secret-ok');
     await catchTo(
       good.client.connections.create({
@@ -202,12 +186,12 @@ describe('secrets', () => {
         connectionSpec: { id: SPECS.mixpanelSource, version: '1.0' },
       }),
     );
-    await h.faults([{ path: '^/data/', status: 401 }]);
+    await env.h.faults([{ path: '^/data/', status: 401 }]);
     await catchTo(getSpec(good.client));
-    await h.faults([]);
+    await env.h.faults([]);
     const bad = track(
       clientFor(
-        h,
+        env.h,
         { credentials: { ...SIMULATOR_DEFAULTS, clientSecret: 'wrong-client-secret' } },
         { logger: log.logger },
       ),

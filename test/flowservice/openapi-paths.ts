@@ -1,9 +1,10 @@
 /** Matches concrete request paths against Adobe's published OpenAPI files (read from ../shared). */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { parse } from 'yaml';
 
-const OPENAPI_DIR = fileURLToPath(new URL('../../../shared/reference/openapi/', import.meta.url));
+// Relative to the repository root (jest's working directory), as the team brief prescribes.
+const OPENAPI_DIR = resolve(process.cwd(), '../shared/reference/openapi');
 
 // Each spec's paths are relative to its server / basePath (fact sheet §1).
 const SPECS = [
@@ -26,7 +27,7 @@ function segmentsOf(path: string): string[] {
 
 function loadRoutes(): Route[] {
   return SPECS.flatMap(({ file, base }) => {
-    const doc = parse(readFileSync(OPENAPI_DIR + file, 'utf8')) as {
+    const doc = parse(readFileSync(resolve(OPENAPI_DIR, file), 'utf8')) as {
       paths: Record<string, Record<string, unknown>>;
     };
     return Object.entries(doc.paths).map(([template, item]) => ({

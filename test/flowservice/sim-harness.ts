@@ -1,4 +1,5 @@
 /** Contract-test harness: a real simulator over HTTP, its control endpoints, and a client bound to it. */
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { pino, type Logger } from 'pino';
 import { request } from 'undici';
@@ -163,4 +164,38 @@ export async function seedSchemaAndDataset(h: SimHarness): Promise<{ schemaId: s
   });
   const [ref] = (await dsRes.body.json()) as string[];
   return { schemaId: schema.$id, datasetId: String(ref).replace('@/dataSets/', '') };
+}
+
+/**
+ * Registers jest hooks: one simulator for the file, reset before each test; clients passed through
+ * `track` are closed after each test.
+ */
+export function useHarness(): {
+  readonly h: SimHarness;
+  track<T extends { client: FlowServiceClient }>(made: T): T;
+} {
+  let harness: SimHarness | undefined;
+  const open: FlowServiceClient[] = [];
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+  beforeEach(async () => {
+    await harness?.reset();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  return {
+    get h() {
+      if (!harness) throw new Error('the simulator starts in beforeAll');
+      return harness;
+    },
+    track(made) {
+      open.push(made.client);
+      return made;
+    },
+  };
 }
