@@ -41,7 +41,7 @@ describe('cost of reconciles in Flow Service calls', () => {
           .join('\n'),
     );
     expect(measured).toEqual({
-      'first create': { reads: 3, writes: 5, total: 8 },
+      'first create': { reads: 4, writes: 5, total: 9 },
       'in-sync reconcile': { reads: 5, writes: 0, total: 5 },
       'schedule change': { reads: 5, writes: 1, total: 6 },
       'credential rotation (Mixpanel)': { reads: 6, writes: 1, total: 7 },
