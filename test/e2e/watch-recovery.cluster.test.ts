@@ -9,7 +9,6 @@ import { waitGone, waitSynced } from './support/dataflow-wait.js';
 import { apply, dataflow, kubectlOk, patchDataflow } from './support/kube.js';
 import { dataflowManifest, list, secretsManifest } from './support/manifests.js';
 import { seedDataset, simState } from './support/sim.js';
-import { waitFor } from './support/wait.js';
 
 // Its own control plane: restarting the shared API server would break the other test files.
 describe('the controller across an API server restart', () => {
