@@ -72,6 +72,8 @@ if synced ~= nil and synced.status == "False" and TERMINAL[synced.reason] then
   return hs
 end
 
+-- Healthy follows the newest finished run: False for RunFailed or Stale (no successful run within
+-- two schedule intervals), Unknown for NoRunsYet.
 local runs = condition(conditions, "Healthy")
 if runs ~= nil and runs.status == "False" then
   hs.status = "Degraded"
