@@ -188,6 +188,7 @@ export const flowsDef: KindDef = {
   location: true,
   sortable: [...COMMON_SORTABLE, 'lastRunDetails.startedAtUTC', 'lastRunDetails.completedAtUTC'],
   immutable: ['/flowSpec', '/sourceConnectionIds', '/targetConnectionIds', '/runs', '/lastRunDetails'],
+  viewFields: ['lastRunDetails'],
   create(ctx, body, id) {
     if ('state' in body)
       throw flowError(400, FLOW_CODES.STATE_IN_CREATE, '`State` is not allowed in the create flow request.');
