@@ -1,0 +1,69 @@
+/** What acting needs and the helpers every executor shares. */
+import { EVENT_REASONS, normal, type EngineEvent } from './events.js';
+import type { DesiredChain } from './desired.js';
+import type { Link } from './naming.js';
+import type { ObservedChain } from './observe.js';
+import type { AdobePort, Written } from './ports.js';
+import type { DataflowStatus, RetiredRef } from './types.js';
+
+/** Applies a change to the working status and reports it to the runtime. */
+export type Recorder = (change: (status: DataflowStatus) => void) => Promise<void>;
+
+/** What acting needs. */
+export interface ActContext {
+  port: AdobePort;
+  desired: DesiredChain;
+  /** Working status; read for ids, changed only through `record`. */
+  status: DataflowStatus;
+  record: Recorder;
+  emit: (event: EngineEvent) => void;
+  nowSec: number;
+  /** The observation the plan was made from (names of existing resources). */
+  observed: ObservedChain;
+}
+
+/** Result of acting: whether something was adopted (then the caller re-observes and re-plans). */
+export interface ActOutcome {
+  adopted: boolean;
+}
+
+/** The value, or an error naming the link that should have been recorded first. */
+export function must<T>(value: T | undefined, link: Link): T {
+  if (value === undefined) throw new Error(`${link} is not recorded yet`);
+  return value;
+}
+
+/** Looks the deterministic name up first and adopts what exists; creates only when nothing does. */
+export async function createOrAdopt<T extends { id: string; etag: string }>(
+  find: () => Promise<T | null>,
+  create: () => Promise<Written>,
+): Promise<{ written: Written; adopted: boolean }> {
+  const found = await find();
+  if (found) return { written: { id: found.id, etag: found.etag }, adopted: true };
+  return { written: await create(), adopted: false };
+}
+
+/** Emits Created or Adopted, and marks the outcome for a re-plan after an adoption. */
+export function announce(
+  ctx: ActContext,
+  outcome: ActOutcome,
+  link: Link,
+  id: string,
+  name: string,
+  adopted: boolean,
+): void {
+  if (adopted) outcome.adopted = true;
+  const verb = adopted ? 'Adopted existing' : 'Created';
+  ctx.emit(
+    normal(adopted ? EVENT_REASONS.Adopted : EVENT_REASONS.Created, `${verb} ${link} ${id} (${name}).`),
+  );
+}
+
+/** Most replaced resources kept in status while they wait for deletion; bounds status size. */
+export const MAX_RETIRED = 16;
+
+/** Adds a replaced resource to the pending deletions (deduplicated, bounded). */
+export function addRetired(list: RetiredRef[] | undefined, ref: RetiredRef): RetiredRef[] {
+  const next = [...(list ?? []).filter((r) => r.id !== ref.id), ref];
+  return next.slice(-MAX_RETIRED);
+}

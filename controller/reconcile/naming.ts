@@ -1,0 +1,52 @@
+/**
+ * Deterministic names of the Adobe resources a CR owns.
+ *
+ * Adobe assigns ids on create, so a crash between a create and the status write would leak or
+ * duplicate a resource. Every name is derived from the CR's uid, the parameters that force a
+ * replacement, and the id being replaced ("predecessor"), so (1) a restarted engine finds by name
+ * exactly what it created before the crash, and (2) an old and a new resource of a replace have
+ * different names and can coexist until the old one is deleted.
+ */
+import { stableHash } from './hash.js';
+
+/** Prefix shared by every resource the controller creates. */
+export const NAME_PREFIX = 'mpdf';
+
+/** The links of the chain, in creation order. */
+export const LINKS = [
+  'baseConnection',
+  'sourceConnection',
+  'targetConnection',
+  'mappingSet',
+  'flow',
+] as const;
+
+/** One link of the chain. */
+export type Link = (typeof LINKS)[number];
+
+const SHORT: Record<Link, string> = {
+  baseConnection: 'base',
+  sourceConnection: 'source',
+  targetConnection: 'target',
+  mappingSet: 'mapping',
+  flow: 'flow',
+};
+
+/**
+ * Name of a resource for `link` owned by CR `uid`. `forcing` holds the values whose change forces
+ * a replacement; `predecessor` is the id currently recorded in status for that link (or '').
+ */
+export function resourceName(
+  uid: string,
+  link: Link,
+  forcing: readonly string[],
+  predecessor: string,
+): string {
+  const key = stableHash({ forcing, predecessor }, 10);
+  return `${NAME_PREFIX}-${uid}-${SHORT[link]}-${key}`;
+}
+
+/** Description put on every resource so a human reading Adobe's UI knows where it comes from. */
+export function ownerDescription(namespace: string, name: string): string {
+  return `Managed by the MixpanelDataflow controller for ${namespace}/${name}`;
+}

@@ -1,0 +1,210 @@
+/**
+ * The narrow port through which the engine talks to Adobe. An adapter (controller/adobe/) maps
+ * the Flow Service client onto it. Every method is idempotent in effect when retried with the
+ * same arguments, except the creates, which the engine guards with a find-by-name first.
+ * Reads return `null` for "does not exist" (404); every other failure is a `PortError`.
+ */
+
+/** Failure classes the engine acts on; the adapter maps every client error to one of them. */
+export const PORT_ERROR_KINDS = [
+  'NotFound', // 404 on a write (a read returns null instead)
+  'Conflict', // 412: the etag no longer matches; re-observe and retry
+  'Validation', // 400/422: Adobe rejected the request; terminal for this generation
+  'Unauthorized', // 401 that survived one token refresh, or IMS rejected the client credentials
+  'Forbidden', // 403
+  'Throttled', // 429; `retryAfterMs` set when Adobe sent Retry-After
+  'Unavailable', // 5xx
+  'Network', // connection reset, DNS, timeout
+] as const;
+
+/** One failure class. */
+export type PortErrorKind = (typeof PORT_ERROR_KINDS)[number];
+
+/** The only error type a port may throw. Its message must never contain a secret. */
+export class PortError extends Error {
+  override readonly name = 'PortError';
+  constructor(
+    readonly kind: PortErrorKind,
+    message: string,
+    readonly details: { status?: number; code?: string; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(message, { cause: details.cause });
+  }
+}
+
+/** Platform (IMS) credentials from the platform Secret. */
+export interface PlatformCredentials {
+  clientId: string;
+  clientSecret: string;
+  orgId: string;
+  scopes?: string;
+  sandbox: string;
+}
+
+/** A connection as observed (base, source or target), with the fields the engine compares. */
+export interface ObservedConnection {
+  id: string;
+  etag: string;
+  name: string;
+  state?: string;
+  /** Source connections: the base connection they read through. */
+  baseConnectionId?: string;
+  /** Source connections: Mixpanel `params.projectId` and `params.timezone`. */
+  projectId?: string;
+  timezone?: string;
+  /** Target connections: `params.dataSetId` and `data.schema.id`. */
+  datasetId?: string;
+  schemaId?: string;
+}
+
+/** One mapping row, normalized (ATTRIBUTE or EXPRESSION). */
+export interface MappingRow {
+  sourceType: 'ATTRIBUTE' | 'EXPRESSION';
+  source: string;
+  destination: string;
+}
+
+/** A mapping set as observed. */
+export interface ObservedMappingSet {
+  id: string;
+  name?: string;
+  version: number;
+  schemaId?: string;
+  mappings: MappingRow[];
+}
+
+/** A flow's schedule in Adobe's units (startTime in epoch seconds). */
+export interface FlowSchedule {
+  frequency: string;
+  interval?: number;
+  startTime?: number;
+}
+
+/** A flow as observed. */
+export interface ObservedFlow {
+  id: string;
+  etag: string;
+  name: string;
+  description?: string;
+  state: string;
+  sourceConnectionIds: string[];
+  targetConnectionIds: string[];
+  mappingId?: string;
+  mappingVersion?: number;
+  schedule: FlowSchedule;
+}
+
+/** Kinds of Flow Service connection resources. */
+export type ConnectionKind = 'baseConnection' | 'sourceConnection' | 'targetConnection';
+
+/** Body of a base connection create. Password travels only here and in `updateBaseAuth`. */
+export interface BaseConnectionInput {
+  name: string;
+  description: string;
+  username: string;
+  password: string;
+}
+
+/** Body of a source connection create. */
+export interface SourceConnectionInput {
+  name: string;
+  description: string;
+  baseConnectionId: string;
+  projectId: string;
+  timezone: string;
+}
+
+/** Body of a target connection create. */
+export interface TargetConnectionInput {
+  name: string;
+  description: string;
+  datasetId: string;
+  schemaId: string;
+}
+
+/** Body of a mapping set create or update. */
+export interface MappingSetInput {
+  name: string;
+  schemaId: string;
+  mappings: MappingRow[];
+}
+
+/** How a flow is found after a crash: its name plus the (unique to this CR) connections it links. */
+export interface FlowQuery {
+  name: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+}
+
+/** Body of a flow create. */
+export interface FlowInput {
+  name: string;
+  description: string;
+  sourceConnectionId: string;
+  targetConnectionId: string;
+  mappingId: string;
+  mappingVersion: number;
+  schedule: FlowSchedule;
+}
+
+/** One JSON Patch operation on a flow or connection. */
+export interface PatchOp {
+  op: 'replace' | 'add' | 'remove';
+  path: string;
+  value?: unknown;
+}
+
+/** Outcome of the explore check of a base connection against a project. */
+export type ExploreOutcome =
+  { ok: true } | { ok: false; problem: 'Credentials' | 'Project'; message: string };
+
+/** Id and new etag returned by a write. */
+export interface Written {
+  id: string;
+  etag: string;
+}
+
+/** The operations the engine needs from Adobe. */
+export interface AdobePort {
+  /** GET a connection by id; null when it does not exist. */
+  getConnection(kind: ConnectionKind, id: string): Promise<ObservedConnection | null>;
+  /** Find a connection by exact name; null when none. */
+  findConnectionByName(kind: ConnectionKind, name: string): Promise<ObservedConnection | null>;
+  /** Create a base connection (Mixpanel spec, Basic Authentication). */
+  createBaseConnection(input: BaseConnectionInput): Promise<Written>;
+  /** Replace the base connection's auth params (If-Match etag). */
+  updateBaseConnectionAuth(id: string, etag: string, username: string, password: string): Promise<Written>;
+  /** Check that the base connection can read the project with this timezone. */
+  explore(baseConnectionId: string, projectId: string, timezone: string): Promise<ExploreOutcome>;
+  /** Create a Mixpanel source connection. */
+  createSourceConnection(input: SourceConnectionInput): Promise<Written>;
+  /** Create a data lake target connection. */
+  createTargetConnection(input: TargetConnectionInput): Promise<Written>;
+  /** DELETE a connection; resolves when it is gone (404 counts as gone). */
+  deleteConnection(kind: ConnectionKind, id: string): Promise<void>;
+
+  /** GET a mapping set (latest version); null when it does not exist. */
+  getMappingSet(id: string): Promise<ObservedMappingSet | null>;
+  /** Find a mapping set by exact name; null when none or when lookup by name is unsupported. */
+  findMappingSetByName(name: string): Promise<ObservedMappingSet | null>;
+  /** Create a mapping set; returns its id and version. */
+  createMappingSet(input: MappingSetInput): Promise<{ id: string; version: number }>;
+  /** PUT a mapping set; Adobe bumps its version. */
+  updateMappingSet(id: string, input: MappingSetInput): Promise<{ id: string; version: number }>;
+
+  /** GET a flow by id; null when it does not exist. */
+  getFlow(id: string): Promise<ObservedFlow | null>;
+  /** Find the flow with this name that reads exactly this source and writes exactly this target. */
+  findFlow(query: FlowQuery): Promise<ObservedFlow | null>;
+  /** Create a flow (Mixpanel → data lake flow spec). */
+  createFlow(input: FlowInput): Promise<Written>;
+  /** JSON-Patch a flow with If-Match etag. */
+  patchFlow(id: string, etag: string, ops: PatchOp[]): Promise<Written>;
+  /** Enable or disable a flow. */
+  setFlowEnabled(id: string, enabled: boolean): Promise<Written>;
+  /** DELETE a flow; 404 counts as gone. */
+  deleteFlow(id: string): Promise<void>;
+}
+
+/** Opens a port for one set of platform credentials (a new token when they change). */
+export type AdobeConnector = (credentials: PlatformCredentials) => AdobePort;

@@ -1,0 +1,52 @@
+/**
+ * Flow Service / Data Prep calls per scenario, counted by the simulator's request counters (IMS
+ * and control calls excluded). Printed for the README and pinned so a regression is noticed.
+ * Rerun: `npm test -- test/reconcile/costs.test.ts`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { adobeCalls, Driver, Env, isReady, makeSecrets, SECRET_VALUES } from './harness.js';
+
+describe('cost of reconciles in Flow Service calls', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await Env.start();
+  });
+  afterAll(async () => env.close());
+
+  it('stays at the measured number of calls per scenario', async () => {
+    const d = new Driver(env);
+    const measured: Record<string, { reads: number; writes: number; total: number }> = {};
+    const measure = async (name: string, step: () => Promise<unknown>) => {
+      await env.resetRequests();
+      await step();
+      measured[name] = adobeCalls(await env.requests());
+    };
+    await measure('first create', () => d.reconcile());
+    expect(isReady(d.results.at(-1)!)).toBe(true);
+    await measure('in-sync reconcile', () => d.reconcile());
+    d.setSpec((s) => ({ ...s, schedule: { ...s.schedule, interval: 30 } }));
+    await measure('schedule change', () => d.reconcile());
+    d.secrets = makeSecrets({ mixpanelPassword: SECRET_VALUES.mixpanelPasswordRotated });
+    await measure('credential rotation (Mixpanel)', () => d.reconcile());
+    d.setSpec((s) => ({ ...s, source: { ...s.source, projectId: '8675309' } }));
+    await measure('replace (projectId change)', () => d.reconcile());
+    d.obj = { ...d.obj, deletionTimestamp: '2026-11-29T04:00:00Z' };
+    await measure('delete', () => d.reconcile());
+    expect(d.results.at(-1)?.deletionComplete).toBe(true);
+
+    console.log(
+      'Flow Service calls per reconcile:\n' +
+        Object.entries(measured)
+          .map(([k, v]) => `  ${k.padEnd(32)} ${v.total} (${v.reads} reads, ${v.writes} writes)`)
+          .join('\n'),
+    );
+    expect(measured).toEqual({
+      'first create': { reads: 5, writes: 5, total: 10 },
+      'in-sync reconcile': { reads: 5, writes: 0, total: 5 },
+      'schedule change': { reads: 5, writes: 1, total: 6 },
+      'credential rotation (Mixpanel)': { reads: 6, writes: 1, total: 7 },
+      'replace (projectId change)': { reads: 9, writes: 6, total: 15 },
+      delete: { reads: 0, writes: 4, total: 4 },
+    });
+  });
+});

@@ -1,0 +1,254 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CONDITION_REASONS, EVENT_REASONS, ENGINE_MESSAGES } from '../../controller/reconcile/index.js';
+import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
+import {
+  adobeCalls,
+  condition,
+  Driver,
+  Env,
+  isReady,
+  isSynced,
+  makeSecrets,
+  makeSpec,
+  leakedSecrets,
+  transcript,
+  statusSchemaProblems,
+  statusesWritten,
+} from './harness.js';
+
+const MISSING_DATASET = '0123456789abcdef01234567';
+
+describe('error handling', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await Env.start();
+  });
+  afterAll(async () => env.close());
+
+  it('treats a validation error as terminal for the generation and does not call Adobe again', async () => {
+    const d = new Driver(
+      env,
+      makeSpec(env, { target: { datasetId: MISSING_DATASET, schemaId: env.schemaId } }),
+    );
+    const res = await d.reconcile();
+    expect(condition(res, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: CONDITION_REASONS.ValidationFailed,
+    });
+    expect(condition(res, 'Synced')?.message).toContain(MISSING_DATASET);
+    expect(res.action.requeueAfterMs).toBeNull();
+    expect(res.status.terminalFingerprint).toBeDefined();
+    expect(res.events.map((e) => e.reason)).toContain(EVENT_REASONS.TerminalError);
+    await env.resetRequests();
+    const again = await d.reconcile();
+    expect(adobeCalls(await env.requests()).total).toBe(0);
+    expect(again.status).toEqual(res.status);
+    expect(again.events).toEqual([]);
+    // A spec change (new generation) retries and succeeds.
+    d.setSpec((s) => ({ ...s, target: { datasetId: env.datasetId, schemaId: env.schemaId } }));
+    const fixed = await d.converge();
+    expect(fixed.status.terminalFingerprint).toBeUndefined();
+  });
+
+  it('retries a terminal error when a referenced Secret changes', async () => {
+    const d = new Driver(
+      env,
+      makeSpec(env, { target: { datasetId: MISSING_DATASET, schemaId: env.schemaId } }),
+    );
+    await d.reconcile();
+    d.secrets = makeSecrets({ mixpanelPassword: 'another-password-value-1' });
+    await env.resetRequests();
+    await d.reconcile();
+    expect(adobeCalls(await env.requests()).total).toBeGreaterThan(0);
+  });
+
+  it('refreshes a revoked token once and carries on', async () => {
+    const d = new Driver(env);
+    await d.converge();
+    await env.control('POST', 'tokens/revoke');
+    await env.resetRequests();
+    d.setSpec((s) => ({ ...s, schedule: { ...s.schedule, interval: 20 } }));
+    const res = await d.reconcile();
+    expect(isSynced(res)).toBe(true);
+    expect((await env.control('GET', 'requests')).body.tokenRequests).toBe(1);
+  });
+
+  it('reports rejected platform credentials with a long requeue', async () => {
+    const d = new Driver(env);
+    d.secrets = {
+      ...d.secrets,
+      'aep-credentials': {
+        clientId: SIMULATOR_DEFAULTS.clientId,
+        clientSecret: 'nope-wrong-7',
+        orgId: SIMULATOR_DEFAULTS.orgId,
+      },
+    };
+    const res = await d.reconcile();
+    expect(condition(res, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: CONDITION_REASONS.PlatformCredentialsRejected,
+    });
+    expect(res.action.requeueAfterMs).toBe(300_000);
+    expect(res.events.map((e) => e.reason)).toContain(EVENT_REASONS.CredentialsRejected);
+  });
+
+  it('waits for Retry-After on 429', async () => {
+    const d = new Driver(env);
+    await env.faults([
+      { path: '/flowservice/', rateLimit: { limit: 0, windowMs: 60_000, retryAfterSeconds: 7 } },
+    ]);
+    const res = await d.reconcile();
+    await env.clearFaults();
+    expect(condition(res, 'Synced')).toMatchObject({ status: 'False', reason: CONDITION_REASONS.Throttled });
+    expect(res.action.requeueAfterMs).toBe(7_000);
+    await d.converge();
+  });
+
+  it('backs off exponentially with jitter on 5xx', async () => {
+    await env.faults([{ path: '/flowservice/', status: 503 }]);
+    const delays: number[] = [];
+    for (const failures of [0, 1, 2, 3, 10]) {
+      const d = new Driver(env);
+      d.failures = failures;
+      const res = await d.reconcile({
+        options: { backoffBaseMs: 1_000, backoffMaxMs: 60_000 },
+        random: () => 1,
+      });
+      expect(condition(res, 'Synced')?.reason).toBe(CONDITION_REASONS.ReconcileError);
+      delays.push(res.action.requeueAfterMs ?? -1);
+    }
+    const d = new Driver(env);
+    const jittered = await d.reconcile({ options: { backoffBaseMs: 1_000 }, random: () => 0 });
+    // The same failure again changes nothing in status (no request ids or timestamps churn).
+    d.failures = 0;
+    const repeated = await d.reconcile({ options: { backoffBaseMs: 1_000 }, random: () => 0 });
+    expect(repeated.status).toEqual(jittered.status);
+    await env.clearFaults();
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 60_000]);
+    expect(jittered.action.requeueAfterMs).toBe(500);
+  });
+
+  it('survives dropped connections and added latency without leaking or duplicating', async () => {
+    const d = new Driver(env);
+    await env.faults([
+      { path: '/flowservice/', dropRate: 0.2 },
+      { latencyMs: 30, latencyJitterMs: 20 },
+    ]);
+    let res = await d.reconcile();
+    for (let i = 0; i < 60 && !(isReady(res) && isSynced(res)); i++) res = await d.reconcile();
+    await env.clearFaults();
+    expect(isReady(res) && isSynced(res)).toBe(true);
+    const mine = (await env.inventory()).filter(
+      (r) => String(r.name).includes(d.obj.uid) || r.name === `analytics/${d.obj.name}`,
+    );
+    expect(mine.map((r) => r.kind).sort()).toEqual([
+      'connections',
+      'flows',
+      'sourceConnections',
+      'targetConnections',
+    ]);
+  });
+
+  it('converges through random 5xx with the client retrying', async () => {
+    const retrying = await Env.start({ maxRetries: 4 });
+    try {
+      await retrying.faults(
+        [{ path: '/(flowservice|conversion)/', statusRates: { '500': 0.3, '503': 0.1 } }],
+        7,
+      );
+      const d = new Driver(retrying);
+      const res = await d.converge(10);
+      await retrying.clearFaults();
+      expect(isReady(res)).toBe(true);
+      const counts = (await retrying.control('GET', 'state')).body.counts;
+      expect(counts).toMatchObject({ connections: 1, sourceConnections: 1, targetConnections: 1, flows: 1 });
+    } finally {
+      await retrying.close();
+    }
+  });
+
+  it('names a missing Secret or key in a condition without calling Adobe', async () => {
+    const d = new Driver(env);
+    d.secrets = { 'aep-credentials': d.secrets['aep-credentials'] };
+    await env.resetRequests();
+    const gone = await d.reconcile();
+    expect(condition(gone, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: CONDITION_REASONS.SecretNotFound,
+      message: ENGINE_MESSAGES.secretNotFound('mixpanel-sa'),
+    });
+    d.secrets = { ...d.secrets, 'mixpanel-sa': { username: 'svc.mixpanel' } };
+    const noKey = await d.reconcile();
+    expect(condition(noKey, 'Synced')).toMatchObject({
+      reason: CONDITION_REASONS.SecretKeyMissing,
+      message: ENGINE_MESSAGES.secretKeyMissing('mixpanel-sa', 'password'),
+    });
+    expect(adobeCalls(await env.requests()).total).toBe(0);
+    expect((await env.control('GET', 'requests')).body.tokenRequests).toBe(0);
+  });
+});
+
+describe('checking Mixpanel access before building', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await Env.start();
+  });
+  afterAll(async () => env.close());
+
+  it('stops before the source connection when Mixpanel rejects the credentials, and resumes once fixed', async () => {
+    await env.control('POST', 'mixpanel', { invalidUsernames: ['svc.mixpanel'] });
+    const d = new Driver(env);
+    const res = await d.reconcile();
+    expect(condition(res, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: CONDITION_REASONS.MixpanelCredentialsRejected,
+    });
+    expect(res.status.sourceConnection).toBeUndefined();
+    expect(res.status.flow).toBeUndefined();
+    expect((await env.inventory('sourceConnections')).length).toBe(0);
+    await env.control('POST', 'mixpanel', { invalidUsernames: [] });
+    const fixed = await d.converge();
+    expect(isReady(fixed)).toBe(true);
+  });
+
+  it('reports an unknown project as its own condition', async () => {
+    await env.control('POST', 'mixpanel', { invalidProjectIds: ['31337'] });
+    const d = new Driver(
+      env,
+      makeSpec(env, {
+        source: { projectId: '31337', timezone: 'UTC', credentialsSecretRef: { name: 'mixpanel-sa' } },
+      }),
+    );
+    const res = await d.reconcile();
+    expect(condition(res, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: CONDITION_REASONS.MixpanelProjectNotFound,
+    });
+    expect(condition(res, 'Synced')?.message).toContain('31337');
+    await env.control('POST', 'mixpanel', { invalidProjectIds: [] });
+  });
+
+  it('checks access again when the project changes, before replacing the source', async () => {
+    const d = new Driver(env);
+    const before = (await d.converge()).status;
+    await env.control('POST', 'mixpanel', { invalidProjectIds: ['555'] });
+    d.setSpec((s) => ({ ...s, source: { ...s.source, projectId: '555' } }));
+    const res = await d.reconcile();
+    await env.control('POST', 'mixpanel', { invalidProjectIds: [] });
+    expect(condition(res, 'Synced')?.reason).toBe(CONDITION_REASONS.MixpanelProjectNotFound);
+    expect(res.status.sourceConnection?.id).toBe(before.sourceConnection?.id);
+    expect(res.status.flow?.id).toBe(before.flow?.id);
+  });
+});
+
+describe('secret hygiene', () => {
+  it('never puts a test Secret value into logs, events or status', () => {
+    expect(transcript.length).toBeGreaterThan(0);
+    expect(leakedSecrets()).toEqual([]);
+  });
+
+  it('writes only statuses the CRD status schema accepts', () => {
+    expect(statusesWritten.length).toBeGreaterThan(0);
+    expect(statusSchemaProblems()).toEqual([]);
+  });
+});
