@@ -9,7 +9,9 @@ import { CONDITION_TYPES, type MixpanelDataflowSpec } from '../api/index.js';
 import type { FlowServiceClient } from '../flowservice/index.js';
 import type { ControllerMetricSet } from '../metrics/metrics.js';
 import {
+  desiredChain,
   reconcile,
+  resolveMixpanel,
   resolvePlatform,
   type AdobeConnector,
   type DataflowObject,
@@ -18,6 +20,7 @@ import {
 } from '../reconcile/index.js';
 import { Action, Controller } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/workqueue.js';
+import { discoverStatus } from './discover.js';
 import { withHealth } from './health.js';
 import { describeProblem, emptyManifestSet, secretsFor, type ManifestSet } from './manifests.js';
 import type { LocalMetrics } from './metrics.js';
@@ -183,6 +186,7 @@ export class LocalController {
     this.inFlight.add(key);
     try {
       const secrets = secretsFor(this.manifests, rec.namespace, rec.spec);
+      if (!rec.status.baseConnection && !rec.deletionTimestamp) await this.adopt(key, rec, secrets);
       const save = async (status: LocalRecord['status']) => {
         const current = state.get(key);
         if (current) await state.set(key, { ...current, status });
@@ -207,6 +211,34 @@ export class LocalController {
       return after === null ? Action.awaitChange() : Action.requeue(after);
     } finally {
       this.inFlight.delete(key);
+    }
+  }
+
+  /**
+   * Before the first reconcile of a dataflow with no recorded ids (fresh start, no state file),
+   * finds the chain an earlier run created, so the engine adopts all of it. Best effort: on any
+   * failure the engine's own find-by-name before each create still prevents duplicate connections.
+   */
+  private async adopt(key: string, rec: LocalRecord, secrets: ReturnType<typeof secretsFor>): Promise<void> {
+    const obj = this.object(rec);
+    const platform = resolvePlatform(obj, secrets);
+    const mixpanel = resolveMixpanel(obj, secrets);
+    if (!platform.ok || !mixpanel.ok) return;
+    try {
+      const found = await discoverStatus(
+        this.deps.client(platform.value.credentials),
+        this.deps.connect(platform.value.credentials),
+        desiredChain(obj, mixpanel.value),
+        { assumeCredentialsApplied: false },
+      );
+      if (!found.baseConnection) return;
+      rec.status = { ...rec.status, ...found };
+      await this.deps.state.set(key, rec);
+      this.deps.view.event(
+        `${key} Discovered: found the chain of an earlier run (flow ${found.flow?.id ?? 'none'}).`,
+      );
+    } catch (err) {
+      this.deps.log.warn({ key, err: String(err) }, 'looking up an earlier chain failed');
     }
   }
 
