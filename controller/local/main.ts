@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     pino.destination(2),
   );
 
-  const ep = await endpoints(opts, table ? () => undefined : say);
+  const ep = await endpoints(opts, (line) => view.note(line));
   const first = await readManifestDir(manifestsDir);
   const clock = ep.simulatorUrl
     ? new SimClockDriver({
@@ -176,13 +176,12 @@ async function main(): Promise<void> {
         }),
       }),
     );
-  if (!table)
-    say(
-      `local mode: ${manifestsDir} → ${ep.platformUrl}` +
-        (servers.length
-          ? `; endpoints on ports ${servers.map((s) => s.port).join(', ')} (health, metrics)`
-          : ''),
-    );
+  view.note(
+    `local mode: ${manifestsDir} → ${ep.platformUrl}` +
+      (servers.length
+        ? `; endpoints on ports ${servers.map((s) => s.port).join(', ')} (health, metrics)`
+        : ''),
+  );
 
   controller.start();
   await controller.apply(first);

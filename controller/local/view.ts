@@ -74,6 +74,8 @@ export function renderTable(rows: readonly Row[], width = 160): string[] {
 
 /** Where local mode reports. */
 export interface View {
+  /** A line about the process itself (where it reads and writes, ports). */
+  note(line: string): void;
   rows(rows: readonly Row[]): void;
   event(line: string): void;
   problems(lines: readonly string[]): void;
@@ -87,6 +89,10 @@ export class PlainView implements View {
   private shownProblems = new Set<string>();
 
   constructor(private readonly write: (line: string) => void) {}
+
+  note(line: string): void {
+    this.write(line);
+  }
 
   rows(rows: readonly Row[]): void {
     for (const r of rows) {
@@ -122,6 +128,7 @@ const EVENT_TAIL = 8;
 
 /** A table redrawn in place on a terminal (at most every 100 ms). */
 export class TableView implements View {
+  private notes: string[] = [];
   private current: readonly Row[] = [];
   private events: string[] = [];
   private problemLines: readonly string[] = [];
@@ -130,6 +137,11 @@ export class TableView implements View {
   private timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(private readonly out: NodeJS.WriteStream) {}
+
+  note(line: string): void {
+    this.notes.push(line);
+    this.schedule();
+  }
 
   rows(rows: readonly Row[]): void {
     this.current = rows;
@@ -166,6 +178,8 @@ export class TableView implements View {
   private draw(): void {
     const width = this.out.columns ?? 160;
     const lines = [
+      ...this.notes.map((n) => n.slice(0, width)),
+      ...(this.notes.length ? [''] : []),
       ...renderTable(this.current, width),
       '',
       this.summaryLine || 'reconciling…',

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /** `npm run plan -- -f <dir> …` / `node dist/controller/plan/main.js -f <dir> …` (see cli.ts). */
 import { PLAN_EXIT, runPlan } from './cli.js';
 
