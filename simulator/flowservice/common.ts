@@ -118,10 +118,12 @@ export function specValidation(message: string): never {
   throw flowError(400, FLOW_CODES.SPEC_VALIDATION, `Request validation failed: ${message}`);
 }
 
-function checkIfMatch(ctx: RequestContext, r: Resource): void {
+/** Enforces If-Match: missing → 1403 (unless optional), stale → 412 1404; quoted or unquoted both match. */
+export function checkIfMatch(ctx: RequestContext, r: Resource, optional = false): void {
   const raw = ctx.headers['if-match'];
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (!value || value.trim() === '') {
+    if (optional) return;
     throw flowError(
       400,
       FLOW_CODES.IF_MATCH_MISSING,
