@@ -37,6 +37,7 @@ describe('error handling', () => {
     });
     expect(condition(res, 'Synced')?.message).toContain(MISSING_DATASET);
     expect(res.action.requeueAfterMs).toBeNull();
+    expect(res.error).toEqual({ kind: 'Terminal', reason: CONDITION_REASONS.ValidationFailed });
     expect(res.status.terminalFingerprint).toBeDefined();
     expect(res.events.map((e) => e.reason)).toContain(EVENT_REASONS.TerminalError);
     await env.resetRequests();
@@ -101,6 +102,7 @@ describe('error handling', () => {
     await env.clearFaults();
     expect(condition(res, 'Synced')).toMatchObject({ status: 'False', reason: CONDITION_REASONS.Throttled });
     expect(res.action.requeueAfterMs).toBe(7_000);
+    expect(res.error?.kind).toBe('Throttled');
     await d.converge();
   });
 
