@@ -42,6 +42,7 @@ export const REPORTING_CONTROLLER = `${GROUP}/mixpanel-dataflow-controller`;
 /** Log messages of the manager. */
 export const MANAGER_LOG = {
   watchRestart: 'watch restarted',
+  serving: 'serving health and metrics endpoints',
   cachesSynced: 'caches synced',
   leading: 'became leader; starting workers',
   notLeading: 'lost leadership',
@@ -150,6 +151,13 @@ export class Manager {
           },
         }),
       );
+    log.info(
+      {
+        healthPort: health ? this.servers[0]?.port : undefined,
+        metricsPort: metricsAddr ? this.servers.at(-1)?.port : undefined,
+      },
+      MANAGER_LOG.serving,
+    );
     await Promise.all([...this.dataflows.values(), ...this.secrets].map((w) => w.reader.synced()));
     if (this.stopping) return;
     log.info({ dataflows: this.dataflowCount() }, MANAGER_LOG.cachesSynced);

@@ -90,16 +90,16 @@ export class KubeHttp {
         }
         onLine(value);
       });
-      res.on('error', (err) =>
+      // readline re-emits errors of its input; both must be handled or the process crashes.
+      const fail = (err: Error) =>
         opts.signal?.aborted
           ? resolve()
-          : reject(new KubeApiError('watch stream broke', undefined, undefined, { cause: err })),
-      );
-      res.on('aborted', () =>
-        opts.signal?.aborted
-          ? resolve()
-          : reject(new KubeApiError('watch stream aborted', undefined, undefined)),
-      );
+          : reject(
+              new KubeApiError(`watch stream broke: ${err.message}`, undefined, undefined, { cause: err }),
+            );
+      res.on('error', fail);
+      lines.on('error', fail);
+      res.on('aborted', () => fail(new Error('aborted')));
       lines.on('close', () => resolve());
     });
   }

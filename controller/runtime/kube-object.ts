@@ -49,7 +49,7 @@ export function canonicalJson(value: unknown): string {
 
 /**
  * Whether a watch update is worth a reconcile: a change of generation (spec), annotations (pause),
- * labels, deletionTimestamp or finalizers. Status-only updates (our own writes) are skipped, like
+ * labels or deletionTimestamp. Status-only updates and finalizer edits (our own writes) are skipped, like
  * controller-runtime's GenerationChangedPredicate plus annotation/deletion changes; the periodic
  * resync still visits every object.
  */
@@ -61,7 +61,6 @@ export function isMeaningfulUpdate(old: KubeObject | undefined, next: KubeObject
     a.generation !== b.generation ||
     a.deletionTimestamp !== b.deletionTimestamp ||
     canonicalJson(a.annotations ?? {}) !== canonicalJson(b.annotations ?? {}) ||
-    canonicalJson(a.labels ?? {}) !== canonicalJson(b.labels ?? {}) ||
-    canonicalJson(a.finalizers ?? []) !== canonicalJson(b.finalizers ?? [])
+    canonicalJson(a.labels ?? {}) !== canonicalJson(b.labels ?? {})
   );
 }
