@@ -25,6 +25,7 @@ import { withHealth } from './health.js';
 import { describeProblem, emptyManifestSet, secretsFor, type ManifestSet } from './manifests.js';
 import type { LocalMetrics } from './metrics.js';
 import type { LocalRecord, LocalState } from './state.js';
+import { allReady, SUMMARY, summaryLine } from './summary.js';
 import { localUid } from './uid.js';
 import { rowOf, type View } from './view.js';
 
@@ -46,13 +47,6 @@ export interface LocalControllerDeps {
   /** Called with every summary line (also shown by the view). */
   onSummary?: (line: string) => void;
 }
-
-/** Summary lines. */
-export const SUMMARY = {
-  allReady: (n: number) => `all ${n} dataflow${n === 1 ? '' : 's'} Ready`,
-  invalid: (n: number) => ` (${n} invalid manifest problem${n === 1 ? '' : 's'}; see above)`,
-  none: 'no MixpanelDataflow manifests found',
-} as const;
 
 const canonical = (v: unknown): string =>
   JSON.stringify(v, (_k, x: unknown) =>
@@ -113,6 +107,7 @@ export class LocalController {
     const { state } = this.deps;
     this.manifests = set;
     this.deps.view.problems(set.problems.map(describeProblem));
+    if (set.dataflows.size === 0 && state.keys().length === 0) this.deps.view.summary(SUMMARY.none);
     for (const df of set.dataflows.values()) {
       this.fileOf.set(df.key, df.file);
       const rec = state.get(df.key);
@@ -277,23 +272,21 @@ export class LocalController {
   private refresh(): void {
     const { state, view, localMetrics } = this.deps;
     const keys = this.keys();
-    view.rows(keys.map((k) => rowOf(k, state.get(k)!)));
-    let ready = keys.length > 0;
-    for (const k of keys) {
-      const rec = state.get(k)!;
+    const records = keys.map((k) => state.get(k)!);
+    view.rows(keys.map((k, i) => rowOf(k, records[i]!)));
+    for (const rec of records)
       for (const type of Object.values(CONDITION_TYPES)) {
         const c = rec.status.conditions?.find((x) => x.type === type);
         localMetrics.condition(rec.namespace, rec.name, type, c?.status === 'True');
       }
-      const r = rec.status.conditions?.find((c) => c.type === CONDITION_TYPES.Ready);
-      if (rec.deletionTimestamp || r?.status !== 'True' || r.observedGeneration !== rec.generation)
-        ready = false;
-    }
+    const ready = allReady(records);
     if (ready && !this.allReady) {
-      const problems = this.manifests.problems.length;
-      const elapsed = this.firstSummary ? ` in ${(performance.now() / 1000).toFixed(1)}s` : '';
+      const line = summaryLine(
+        records.length,
+        this.manifests.problems.length,
+        this.firstSummary ? performance.now() : undefined,
+      );
       this.firstSummary = false;
-      const line = `${SUMMARY.allReady(keys.length)}${elapsed}${problems ? SUMMARY.invalid(problems) : ''}`;
       view.summary(line);
       this.deps.onSummary?.(line);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { withHealth } from '../../controller/local/health.js';
 import type { LocalRecord } from '../../controller/local/state.js';
+import { allReady, summaryLine } from '../../controller/local/summary.js';
 import { PlainView, renderTable, rowOf } from '../../controller/local/view.js';
 import { createFlowServiceClient, type Run } from '../../controller/flowservice/index.js';
 import { parseFixtures, readFixtures } from '../../simulator/fixtures.js';
@@ -118,5 +119,27 @@ describe('what the person sees', () => {
       'analytics/purchases Ready=- Synced=- Healthy=- flow=- lastRun=-',
       'analytics/purchases deleted',
     ]);
+  });
+
+  it('announces all Ready only when every dataflow is Ready for its current generation and none is being deleted', () => {
+    const ready = (gen: number) =>
+      record({
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'Available',
+            message: '',
+            observedGeneration: gen,
+            lastTransitionTime: '',
+          },
+        ],
+      });
+    expect(allReady([ready(1), ready(1)])).toBe(true);
+    expect(allReady([ready(1), { ...ready(1), generation: 2 }])).toBe(false);
+    expect(allReady([ready(1), { ...ready(1), deletionTimestamp: '2026-12-01T00:00:00Z' }])).toBe(false);
+    expect(allReady([])).toBe(false);
+    expect(summaryLine(3, 0, 2345)).toBe('all 3 dataflows Ready in 2.3s');
+    expect(summaryLine(1, 2)).toBe('all 1 dataflow Ready (2 invalid manifest problems; see above)');
   });
 });
