@@ -176,12 +176,15 @@ export class LocalController {
 
   private async reconcileKey(key: string, failures: number): Promise<Action> {
     const { state, log } = this.deps;
-    const rec = state.get(key);
+    let rec = state.get(key);
     if (!rec) return Action.awaitChange();
     this.inFlight.add(key);
     try {
+      if (!rec.status.baseConnection && !rec.deletionTimestamp) {
+        await this.adopt(key, rec, secretsFor(this.manifests, rec.namespace, rec.spec));
+        rec = state.get(key) ?? rec; // re-read: the folder may have changed meanwhile
+      }
       const secrets = secretsFor(this.manifests, rec.namespace, rec.spec);
-      if (!rec.status.baseConnection && !rec.deletionTimestamp) await this.adopt(key, rec, secrets);
       const save = async (status: LocalRecord['status']) => {
         const current = state.get(key);
         if (current) await state.set(key, { ...current, status });
@@ -227,8 +230,8 @@ export class LocalController {
         { assumeCredentialsApplied: false },
       );
       if (!found.baseConnection) return;
-      rec.status = { ...rec.status, ...found };
-      await this.deps.state.set(key, rec);
+      const current = this.deps.state.get(key);
+      if (current) await this.deps.state.set(key, { ...current, status: { ...current.status, ...found } });
       this.deps.view.event(
         `${key} Discovered: found the chain of an earlier run (flow ${found.flow?.id ?? 'none'}).`,
       );

@@ -19,7 +19,7 @@ import { ClientPool } from './clients.js';
 import { LocalController } from './local-controller.js';
 import { readManifestDir, type ManifestSet } from './manifests.js';
 import { createLocalMetrics } from './metrics.js';
-import { OptionsError, parseLocalOptions, type LocalOptions } from './options.js';
+import { LOCAL_DEFAULTS, OptionsError, parseLocalOptions, type LocalOptions } from './options.js';
 import { SimClockDriver } from './sim-clock.js';
 import { LocalState } from './state.js';
 import { PlainView, TableView, type View } from './view.js';
@@ -110,7 +110,10 @@ async function main(): Promise<void> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const view: View = table ? new TableView(process.stdout) : new PlainView(say);
   const log = pino(
-    { level: opts.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } },
+    {
+      level: opts.logLevel ?? (table ? 'error' : LOCAL_DEFAULTS.logLevel),
+      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
+    },
     pino.destination(2),
   );
 

@@ -27,7 +27,8 @@ export interface LocalOptions {
   flowServiceRateLimit: number;
   flowServiceBurst: number;
   output: 'auto' | 'table' | 'plain';
-  logLevel: string;
+  /** Undefined: `warn`, or `error` under the live table (stderr lines would break its redraw). */
+  logLevel: string | undefined;
 }
 
 /** Defaults of local mode (the cluster controller's where a flag is shared). */
@@ -116,8 +117,8 @@ export function parseLocalOptions(argv: readonly string[]): LocalOptions {
   const output = values['output'] ?? 'auto';
   if (output !== 'auto' && output !== 'table' && output !== 'plain')
     throw new OptionsError('--output: want auto, table or plain');
-  const logLevel = values['log-level'] ?? LOCAL_DEFAULTS.logLevel;
-  if (!LOG_LEVELS.includes(logLevel))
+  const logLevel = values['log-level'];
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel))
     throw new OptionsError(`--log-level: want one of ${LOG_LEVELS.join(', ')}`);
   return {
     manifests: values['manifests'] ?? LOCAL_DEFAULTS.manifests,
