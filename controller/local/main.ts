@@ -245,6 +245,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`fatal: ${err instanceof Error ? err.message : String(err)}\n`);
+  const inUse = (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+  const hint = inUse
+    ? ' (pick free ports with --metrics-bind-address and --health-probe-bind-address, e.g. :0)'
+    : '';
+  process.stderr.write(`fatal: ${err instanceof Error ? err.message : String(err)}${hint}\n`);
   process.exit(LOCAL_EXIT.failed);
 });

@@ -108,6 +108,25 @@ describe('plan', () => {
     expect(code).toBe(PLAN_EXIT.changes);
   });
 
+  it('prints the same plan as JSON with --output json', async () => {
+    const dir = await only('10-purchases.yaml', (t) => t.replace('interval: 15', 'interval: 30'));
+    const { code, out } = await plan(dir, ['--output', 'json']);
+    const parsed = JSON.parse(out) as {
+      problems: unknown[];
+      plans: Array<{ key: string; ops: Array<{ verb: string; diff?: unknown[] }> }>;
+    };
+    expect(parsed.problems).toEqual([]);
+    const purchases = parsed.plans.find((p) => p.key === 'analytics/purchases')!;
+    expect(purchases.ops).toEqual([
+      expect.objectContaining({
+        link: 'flow',
+        verb: 'update',
+        diff: [{ field: 'schedule.interval', from: '15', to: '30' }],
+      }),
+    ]);
+    expect(code).toBe(PLAN_EXIT.changes);
+  });
+
   it('shows a mapping change as a mapping set update listing removed and added rows, and a new mapping version on the flow', async () => {
     const dir = await only('10-purchases.yaml', (t) =>
       t.replace('destination: _simtenant.item_name', 'destination: _simtenant.product_name'),
