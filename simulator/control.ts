@@ -202,10 +202,12 @@ export function control(t: ControlTarget, method: string, path: string, body: un
     }
     if (method === 'PATCH') {
       if (!isObject(body)) badRequest('body must be an object of fields to set (null deletes a field)');
+      const oldName = r.doc['name'];
       for (const [k, v] of Object.entries(body)) {
         if (v === null) delete r.doc[k];
         else r.doc[k] = v;
       }
+      sim.store.reindex(r, oldName);
       if (r.kind === 'flows') flowsDef.afterWrite?.(sim, r);
       if ('etag' in r.doc) {
         const etag = newEtag(sim.clock.now());

@@ -199,7 +199,7 @@ export const dataPrepRoutes: Route[] = [
       const versions = mappingVersions(r);
       const v = buildVersion(ctx, await ctx.json(), r.id, versions.length, r.doc);
       versions.push(v);
-      r.doc = v;
+      ctx.sim.store.replaceDoc(r, v);
       return { status: 200, body: v };
     },
   },

@@ -5,6 +5,12 @@ import { flowError, FLOW_CODES } from './errors.js';
 /** One parsed `property=` filter. */
 export interface Filter {
   path: string;
+  /** `path` split on dots, computed once per request. */
+  segments: string[];
+  /** Lowercased values, for case-insensitive equality. */
+  lowered: string[];
+  /** True when no segment expands an array (`[]`), so one walk finds the value. */
+  simple: boolean;
   op: '==' | '!=' | '>' | '<' | '>=' | '<=' | 'exists';
   values: string[];
 }
@@ -31,7 +37,8 @@ function unquote(v: string): string {
 export function parseFilter(raw: string): Filter {
   const m = FILTER_RE.exec(raw);
   if (!m) {
-    if (PATH_RE.test(raw.trim())) return { path: raw.trim(), op: 'exists', values: [] };
+    const path = raw.trim();
+    if (PATH_RE.test(path)) return compiled(path, 'exists', []);
     throw flowError(400, FLOW_CODES.INVALID_OPERATOR, `Invalid operator in filter params: ${raw}.`);
   }
   const path = m[1]!.trim();
@@ -52,13 +59,41 @@ export function parseFilter(raw: string): Filter {
       `Operator '${op}' is not allowed for multiple values.`,
     );
   }
-  return { path, op, values };
+  return compiled(path, op, values);
+}
+
+function compiled(path: string, op: Filter['op'], values: string[]): Filter {
+  const segments = path.split('.');
+  return {
+    path,
+    segments,
+    op,
+    values,
+    lowered: values.map((v) => v.toLowerCase()),
+    simple: !segments.some((s) => s.endsWith('[]')),
+  };
+}
+
+function walk(obj: unknown, segments: string[]): unknown {
+  let v = obj;
+  for (const seg of segments) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v;
+}
+
+function equalsAny(v: unknown, lowered: string[]): boolean {
+  if (Array.isArray(v)) return v.some((x) => equalsAny(x, lowered));
+  if (v === undefined) return false;
+  const s = (typeof v === 'string' ? v : String(v)).toLowerCase();
+  return lowered.includes(s);
 }
 
 /** Every value at a dotted path; `a[]` and arrays at the end of the path expand to their elements. */
-export function valuesAt(obj: unknown, path: string): unknown[] {
+export function valuesAt(obj: unknown, path: string | string[]): unknown[] {
   let current: unknown[] = [obj];
-  for (const rawSeg of path.split('.')) {
+  for (const rawSeg of typeof path === 'string' ? path.split('.') : path) {
     const expand = rawSeg.endsWith('[]');
     const seg = expand ? rawSeg.slice(0, -2) : rawSeg;
     const next: unknown[] = [];
@@ -83,9 +118,19 @@ function compareScalar(a: unknown, b: string): number {
   return String(a).toLowerCase().localeCompare(b.toLowerCase());
 }
 
+/** Every `property=` filter of a query (repeated parameters are AND-ed). */
+export function parseFilters(query: URLSearchParams): Filter[] {
+  return query.getAll('property').map(parseFilter);
+}
+
 /** Whether an item passes one filter. Equality is case-insensitive (the guide filters `status==Failed`). */
 export function matches(item: unknown, f: Filter): boolean {
-  const vals = valuesAt(item, f.path);
+  // Fast path for the common lookups (`name==…`, `flowId==…`): no intermediate arrays.
+  if (f.simple && (f.op === '==' || f.op === '!=')) {
+    const hit = equalsAny(walk(item, f.segments), f.lowered);
+    return f.op === '==' ? hit : !hit;
+  }
+  const vals = valuesAt(item, f.segments);
   switch (f.op) {
     case 'exists':
       return vals.length > 0;
@@ -206,7 +251,7 @@ export function listResponse(
       'The limit and count parameters cannot be given together in the same request. Please provide either only the limit or the count parameter and try again.',
     );
   }
-  const filters = query.getAll('property').map(parseFilter);
+  const filters = parseFilters(query);
   let selected = filters.length ? items.filter((it) => filters.every((f) => matches(it, f))) : items;
   if (countOnly) return { count: selected.length };
   const orderby = query.get('orderby');

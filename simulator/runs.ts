@@ -1,6 +1,7 @@
 /** Flow runs: enabled flows produce runs on their schedule against the simulated clock; outcomes
  * are scriptable per flow (a queue, then a default). History is bounded per flow. */
-import { newEtag, newUuid, stableUuid } from './ids.js';
+import { newEtag, newUuid } from './ids.js';
+import { runItem } from './runItem.js';
 import type { Scope } from './store.js';
 
 /** A scripted run outcome (every field optional; defaults are a clean success). */
@@ -59,7 +60,8 @@ interface Schedule extends FlowScheduleInput {
   nextAt: number | null;
 }
 
-interface RunRecord {
+/** One stored run. */
+export interface RunRecord {
   id: string;
   flowId: string;
   scope: Scope;
@@ -190,7 +192,13 @@ export class RunEngine {
     return resolve(scripted, this.globalDefault);
   }
 
-  private produce(s: Schedule, at: number): void {
+  /** An ad-hoc run (POST /runs): starts at `at`, reads `windowStart`..`at`. Returns its id and etag. */
+  adHoc(input: FlowScheduleInput, at: number, windowStart: number): { id: string; etag: string } {
+    const run = this.produce({ ...input, periodMs: null, nextAt: null }, at, windowStart);
+    return { id: run.id, etag: run.etag };
+  }
+
+  private produce(s: Schedule, at: number, windowStart?: number): RunRecord {
     const list = this.history.get(s.flowId) ?? [];
     const prev = list[list.length - 1];
     const run: RunRecord = {
@@ -201,7 +209,7 @@ export class RunEngine {
       sourceConnectionId: s.sourceConnectionId,
       targetConnectionId: s.targetConnectionId,
       startedAt: at,
-      windowStart: prev ? prev.startedAt : s.startTimeSeconds * 1000,
+      windowStart: windowStart ?? (prev ? prev.startedAt : s.startTimeSeconds * 1000),
       outcome: this.nextOutcome(s.flowId),
       etag: newEtag(at),
       createdBy: 'flowservice-scheduler',
@@ -210,6 +218,7 @@ export class RunEngine {
     this.byId.set(run.id, run);
     while (list.length > this.maxPerFlow) this.byId.delete(list.shift()!.id);
     this.history.set(s.flowId, list);
+    return run;
   }
 
   /** `lastRunDetails` for a flow: the latest completed run, if any. */
@@ -232,7 +241,7 @@ export class RunEngine {
     for (const list of lists) {
       for (const r of list) {
         if (r.scope.orgId === scope.orgId && r.scope.sandboxName === scope.sandboxName)
-          out.push(this.view(r, now));
+          out.push(runItem(r, now));
       }
     }
     return flowId ? out : out.sort((a, b) => (a['createdAt'] as number) - (b['createdAt'] as number));
@@ -242,7 +251,7 @@ export class RunEngine {
   item(scope: Scope, id: string, now: number): Record<string, unknown> | undefined {
     const r = this.byId.get(id);
     if (!r || r.scope.orgId !== scope.orgId || r.scope.sandboxName !== scope.sandboxName) return undefined;
-    return this.view(r, now);
+    return runItem(r, now);
   }
 
   /** Number of runs held (for the state endpoint). */
@@ -258,105 +267,5 @@ export class RunEngine {
     this.scripts.clear();
     this.globalDefault = DEFAULT_OUTCOME;
     this.earliest = Infinity;
-  }
-
-  /** The documented run item (EN monitor.md): metrics, activities, statusSummary. */
-  private view(r: RunRecord, now: number): Record<string, unknown> {
-    const o = r.outcome;
-    const completedAt = r.startedAt + o.durationMs;
-    const done = completedAt <= now;
-    const status = done ? o.status : 'inProgress';
-    const copyEnd = r.startedAt + Math.floor(o.durationMs / 2);
-    const inputBytes = o.inputRecordCount * 240;
-    const outputBytes = o.outputRecordCount * 170;
-    const durationSummary: Record<string, unknown> = { startedAtUTC: r.startedAt };
-    if (done) durationSummary['completedAtUTC'] = completedAt;
-    return {
-      id: r.id,
-      flowId: r.flowId,
-      createdAt: r.startedAt,
-      updatedAt: done ? completedAt : r.startedAt,
-      createdBy: r.createdBy,
-      updatedBy: r.createdBy,
-      createdClient: r.createdBy,
-      updatedClient: r.createdBy,
-      sandboxId: stableUuid(`${r.scope.orgId}/${r.scope.sandboxName}`),
-      sandboxName: r.scope.sandboxName,
-      imsOrgId: r.scope.orgId,
-      flowSpec: r.flowSpec,
-      providerRefId: `M-${r.flowId}-incremental-0:${r.id}`,
-      etag: r.etag,
-      metrics: {
-        durationSummary,
-        sizeSummary: done ? { inputBytes, outputBytes } : {},
-        recordSummary: done
-          ? {
-              inputRecordCount: o.inputRecordCount,
-              outputRecordCount: o.outputRecordCount,
-              failedRecordCount: o.failedRecordCount,
-            }
-          : {},
-        fileSummary: done
-          ? {
-              inputFileCount: 1,
-              outputFileCount: o.outputRecordCount > 0 ? 1 : 0,
-              activityRefs: ['promotionActivity'],
-            }
-          : {},
-        statusSummary: done
-          ? { status, errors: o.errors, activityRefs: ['promotionActivity'] }
-          : { status, activityRefs: ['copyActivity'] },
-      },
-      activities: [
-        {
-          id: 'copyActivity',
-          updatedAtUTC: done ? copyEnd : r.startedAt,
-          durationSummary: {
-            startedAtUTC: r.startedAt,
-            ...(done ? { completedAtUTC: copyEnd } : {}),
-            extensions: { windowStart: r.windowStart, windowEnd: r.startedAt },
-          },
-          sizeSummary: done ? { inputBytes, outputBytes: inputBytes } : {},
-          recordSummary: {},
-          statusSummary: {
-            status: done
-              ? o.status === 'failed' && o.outputRecordCount === 0
-                ? 'failed'
-                : 'success'
-              : 'inProgress',
-          },
-          sourceInfo: [
-            {
-              id: r.sourceConnectionId,
-              type: 'SourceConnection',
-              reference: { type: 'AdfRunId', ids: [r.id] },
-            },
-          ],
-        },
-        ...(done
-          ? [
-              {
-                id: 'promotionActivity',
-                updatedAtUTC: completedAt,
-                durationSummary: { startedAtUTC: copyEnd, completedAtUTC: completedAt },
-                sizeSummary: { inputBytes, outputBytes },
-                recordSummary: {
-                  inputRecordCount: o.inputRecordCount,
-                  outputRecordCount: o.outputRecordCount,
-                  failedRecordCount: o.failedRecordCount,
-                },
-                statusSummary: { status: o.status, errors: o.errors },
-                targetInfo: [
-                  {
-                    id: r.targetConnectionId,
-                    type: 'TargetConnection',
-                    reference: { type: 'Batch', ids: [r.id.replace(/-/g, '').slice(0, 26).toUpperCase()] },
-                  },
-                ],
-              },
-            ]
-          : []),
-      ],
-    };
   }
 }

@@ -35,11 +35,54 @@ function partitionKey(scope: Scope): string {
   return `${scope.orgId}\u0000${scope.sandboxName}`;
 }
 
-/** The partitioned store. Lookups are O(1); lists are O(n) in the partition's resources of one kind. */
+function nameKey(r: Resource, name: unknown): string | undefined {
+  return typeof name === 'string'
+    ? `${partitionKey(r.scope)}\u0000${r.kind}\u0000${name.toLowerCase()}`
+    : undefined;
+}
+
+/** The partitioned store. Lookups by id or name are O(1); lists are O(n) in the partition's resources
+ * of one kind. */
 export class Store {
   private partitions = new Map<string, Map<Kind, Map<string, Resource>>>();
   private byId = new Map<string, Resource>();
+  /** Case-insensitive name index: `property=name==…` is the hot lookup of a controller. */
+  private byName = new Map<string, Set<Resource>>();
   private seq = 0;
+
+  private indexName(r: Resource, name: unknown, add: boolean): void {
+    const key = nameKey(r, name);
+    if (key === undefined) return;
+    let set = this.byName.get(key);
+    if (add) {
+      if (!set) this.byName.set(key, (set = new Set()));
+      set.add(r);
+    } else if (set) {
+      set.delete(r);
+      if (set.size === 0) this.byName.delete(key);
+    }
+  }
+
+  /** Resources of a kind in a scope whose name equals one of `names` (case-insensitive), in insertion order. */
+  byNames(scope: Scope, kind: Kind, names: string[]): Resource[] {
+    const probe = { scope, kind } as Resource;
+    const found = new Set<Resource>();
+    for (const n of names) for (const r of this.byName.get(nameKey(probe, n)!) ?? []) found.add(r);
+    return [...found].sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Replaces a resource's document, keeping the name index right. */
+  replaceDoc(r: Resource, doc: Record<string, unknown>): void {
+    this.indexName(r, r.doc['name'], false);
+    r.doc = doc;
+    this.indexName(r, doc['name'], true);
+  }
+
+  /** Re-indexes after `r.doc` was edited in place (its name was `oldName`). */
+  reindex(r: Resource, oldName: unknown): void {
+    this.indexName(r, oldName, false);
+    this.indexName(r, r.doc['name'], true);
+  }
 
   private collection(scope: Scope, kind: Kind, create: boolean): Map<string, Resource> | undefined {
     const key = partitionKey(scope);
@@ -78,6 +121,7 @@ export class Store {
     const r: Resource = { kind, id, scope: { ...scope }, seq: ++this.seq, doc, internal };
     this.collection(scope, kind, true)!.set(id, r);
     this.byId.set(id, r);
+    this.indexName(r, doc['name'], true);
     return r;
   }
 
@@ -85,6 +129,7 @@ export class Store {
   remove(r: Resource): boolean {
     const existed = this.collection(r.scope, r.kind, false)?.delete(r.id) ?? false;
     if (this.byId.get(r.id) === r) this.byId.delete(r.id);
+    this.indexName(r, r.doc['name'], false);
     return existed;
   }
 
@@ -103,5 +148,6 @@ export class Store {
   clear(): void {
     this.partitions.clear();
     this.byId.clear();
+    this.byName.clear();
   }
 }

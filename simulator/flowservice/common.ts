@@ -7,7 +7,7 @@ import type { Reply } from '../http.js';
 import { isObject } from '../http.js';
 import { bareEtag, newEtag, newUuid } from '../ids.js';
 import { applyPatch, parsePatch } from '../jsonpatch.js';
-import { listResponse } from '../query.js';
+import { listResponse, matches, parseFilters } from '../query.js';
 import type { Kind, Resource } from '../store.js';
 
 /** Path prefix of Flow Service. */
@@ -51,6 +51,8 @@ export interface KindDef {
   label: string;
   /** Path under Flow Service (`/flows`). */
   path: string;
+  /** Top-level fields the view computes or masks: filters on them must see the view, not the stored doc. */
+  viewFields?: readonly string[];
   /** Whether POST answers with a Location header (documented for /connections and /flows only). */
   location: boolean;
   sortable: readonly string[];
@@ -116,10 +118,12 @@ export function specValidation(message: string): never {
   throw flowError(400, FLOW_CODES.SPEC_VALIDATION, `Request validation failed: ${message}`);
 }
 
-function checkIfMatch(ctx: RequestContext, r: Resource): void {
+/** Enforces If-Match: missing → 1403 (unless optional), stale → 412 1404; quoted or unquoted both match. */
+export function checkIfMatch(ctx: RequestContext, r: Resource, optional = false): void {
   const raw = ctx.headers['if-match'];
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (!value || value.trim() === '') {
+    if (optional) return;
     throw flowError(
       400,
       FLOW_CODES.IF_MATCH_MISSING,
@@ -195,7 +199,24 @@ export function crudRoutes(def: KindDef): Route[] {
       method: 'GET',
       template: base,
       handler: (ctx): Reply => {
-        const items = ctx.sim.store.list(ctx.call, def.kind).map((r) => def.view(ctx.sim, r));
+        const filters = parseFilters(ctx.query);
+        // Narrow on the stored documents first (cheap, no copies), then build views of the survivors
+        // only; listResponse applies every filter again to the views.
+        const prefilters = filters.filter(
+          (f) => f.op === '==' && !def.viewFields?.includes(f.segments[0]!.replace('[]', '')),
+        );
+        const idFilter = prefilters.find((f) => f.path === 'id');
+        const nameFilter = prefilters.find((f) => f.path === 'name');
+        let resources = idFilter
+          ? idFilter.values
+              .map((id) => ctx.sim.store.get(ctx.call, def.kind, id))
+              .filter((r): r is Resource => r !== undefined)
+          : nameFilter
+            ? ctx.sim.store.byNames(ctx.call, def.kind, nameFilter.values)
+            : ctx.sim.store.list(ctx.call, def.kind);
+        if (prefilters.length > 0)
+          resources = resources.filter((r) => prefilters.every((f) => matches(r.doc, f)));
+        const items = resources.map((r) => def.view(ctx.sim, r));
         const body = listResponse(items, ctx.query, {
           basePath: def.path,
           sortable: def.sortable,
@@ -222,7 +243,7 @@ export function crudRoutes(def: KindDef): Route[] {
         const ops = parsePatch(await ctx.json());
         const next = applyPatch(r.doc, ops, [...SYSTEM_FIELDS, ...def.immutable], def.label);
         def.validatePatch?.(ctx, next, r);
-        r.doc = next;
+        ctx.sim.store.replaceDoc(r, next);
         const reply = touch(ctx, r, 'update');
         def.afterWrite?.(ctx.sim, r);
         return { status: 200, body: reply };

@@ -60,6 +60,7 @@ export const connectionsDef: KindDef = {
   location: true,
   sortable: COMMON_SORTABLE,
   immutable: ['/connectionSpec'],
+  viewFields: ['auth'],
   create(_ctx, body) {
     const name = requireString(body, 'name');
     const spec = specRef(body, 'connectionSpec');

@@ -7,6 +7,7 @@ import { isObject } from '../http.js';
 import type { Resource } from '../store.js';
 import type { KindDef } from './common.js';
 import {
+  checkIfMatch,
   COMMON_SORTABLE,
   crudRoutes,
   FLOW_BASE,
@@ -16,7 +17,8 @@ import {
   specValidation,
   touch,
 } from './common.js';
-import { CONNECTION_SPECS, FLOW_SPECS } from './specs.js';
+import { FLOW_SPECS } from './specs.js';
+import type { FlowScheduleInput } from '../runs.js';
 import { mappingVersions } from '../dataprep.js';
 import { findDataset } from '../catalog.js';
 
@@ -150,6 +152,21 @@ function normaliseTransformations(ctx: RequestContext, raw: unknown, targets: Re
   });
 }
 
+/** What the run engine needs to know about a flow. */
+export function scheduleInput(r: Resource): FlowScheduleInput {
+  const sp = r.doc['scheduleParams'] as Record<string, string>;
+  return {
+    flowId: r.id,
+    scope: r.scope,
+    flowSpec: r.doc['flowSpec'],
+    sourceConnectionId: (r.doc['sourceConnectionIds'] as string[])[0]!,
+    targetConnectionId: (r.doc['targetConnectionIds'] as string[])[0]!,
+    startTimeSeconds: Number(sp['startTime']),
+    frequency: sp['frequency']!,
+    interval: Number(sp['interval'] ?? 1),
+  };
+}
+
 function scheduleRuns(sim: Sim, r: Resource): void {
   const sp = r.doc['scheduleParams'] as Record<string, string>;
   const key = `${String(r.doc['state'])}|${JSON.stringify(sp)}`;
@@ -159,19 +176,7 @@ function scheduleRuns(sim: Sim, r: Resource): void {
     sim.runs.unschedule(r.id);
     return;
   }
-  sim.runs.schedule(
-    {
-      flowId: r.id,
-      scope: r.scope,
-      flowSpec: r.doc['flowSpec'],
-      sourceConnectionId: (r.doc['sourceConnectionIds'] as string[])[0]!,
-      targetConnectionId: (r.doc['targetConnectionIds'] as string[])[0]!,
-      startTimeSeconds: Number(sp['startTime']),
-      frequency: sp['frequency']!,
-      interval: Number(sp['interval'] ?? 1),
-    },
-    sim.clock.now(),
-  );
+  sim.runs.schedule(scheduleInput(r), sim.clock.now());
 }
 
 function targetsOf(ctx: RequestContext, doc: Record<string, unknown>): Resource[] {
@@ -188,6 +193,7 @@ export const flowsDef: KindDef = {
   location: true,
   sortable: [...COMMON_SORTABLE, 'lastRunDetails.startedAtUTC', 'lastRunDetails.completedAtUTC'],
   immutable: ['/flowSpec', '/sourceConnectionIds', '/targetConnectionIds', '/runs', '/lastRunDetails'],
+  viewFields: ['lastRunDetails'],
   create(ctx, body, id) {
     if ('state' in body)
       throw flowError(400, FLOW_CODES.STATE_IN_CREATE, '`State` is not allowed in the create flow request.');
@@ -273,6 +279,8 @@ export const FLOW_ACTIONS: Record<string, { from: string[]; to: string }> = {
 
 function action(ctx: RequestContext): Reply {
   const r = lookup(ctx, flowsDef, ctx.params['id']!);
+  // FS-OAS lists If-Match as optional on actions; when sent it must match.
+  checkIfMatch(ctx, r, true);
   const opRaw = ctx.query.get('op') ?? '';
   const op = opRaw.toLowerCase();
   const rule = FLOW_ACTIONS[op];
@@ -309,48 +317,4 @@ function action(ctx: RequestContext): Reply {
 export const flowRoutes: Route[] = [
   ...crudRoutes(flowsDef),
   { method: 'POST', template: `${FLOW_BASE}/flows/{id}/action`, handler: action },
-];
-
-/** Spec routes: GET /connectionSpecs/{id}, /flowSpecs/{id} (and the lists). */
-export const specRoutes: Route[] = [
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/connectionSpecs/{id}`,
-    handler: (ctx) => {
-      const spec = CONNECTION_SPECS[ctx.params['id']!];
-      if (!spec) {
-        throw flowError(
-          404,
-          FLOW_CODES.RESOURCE_NOT_FOUND,
-          `The requested connectionSpecs resource ${ctx.params['id']} is not found. Verify the resource ID before trying again.`,
-        );
-      }
-      return { status: 200, body: { items: [spec] } };
-    },
-  },
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/connectionSpecs`,
-    handler: () => ({ status: 200, body: { items: Object.values(CONNECTION_SPECS) } }),
-  },
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/flowSpecs/{id}`,
-    handler: (ctx) => {
-      const spec = FLOW_SPECS[ctx.params['id']!];
-      if (!spec) {
-        throw flowError(
-          404,
-          FLOW_CODES.RESOURCE_NOT_FOUND,
-          `The requested flowSpecs resource ${ctx.params['id']} is not found. Verify the resource ID before trying again.`,
-        );
-      }
-      return { status: 200, body: { items: [spec] } };
-    },
-  },
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/flowSpecs`,
-    handler: () => ({ status: 200, body: { items: Object.values(FLOW_SPECS) } }),
-  },
 ];

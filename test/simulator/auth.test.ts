@@ -60,10 +60,10 @@ describe('IMS token endpoint', () => {
 
 describe('short token lifetimes', () => {
   it('expire in real time too', async () => {
-    const h = await Harness.start({ tokenLifetimeSeconds: 1 });
+    const h = await Harness.start({ tokenLifetimeSeconds: 2 });
     try {
       expect((await h.call('GET', `${FS}/flows`)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 1100));
+      await new Promise((r) => setTimeout(r, 2100));
       expect((await h.call('GET', `${FS}/flows`)).status).toBe(401);
     } finally {
       await h.close();

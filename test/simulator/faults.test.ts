@@ -70,13 +70,13 @@ describe('fault injection', () => {
 
   it('honours a configured Retry-After and frees up after the window', async () => {
     await h.control('POST', 'faults', {
-      rules: [{ rateLimit: { limit: 1, windowMs: 300, retryAfterSeconds: 7 } }],
+      rules: [{ rateLimit: { limit: 1, windowMs: 1500, retryAfterSeconds: 7 } }],
     });
     expect((await h.call('GET', `${FS}/flows`)).status).toBe(200);
     const limited = await h.call('GET', `${FS}/flows`);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, 1600));
     expect((await h.call('GET', `${FS}/flows`)).status).toBe(200);
   });
 

@@ -149,3 +149,32 @@ describe('list queries', () => {
     await h.control('POST', 'config', { defaultPageSize: 100 });
   });
 });
+
+describe('lookups by name', () => {
+  it('follow renames by PATCH and out-of-band edits, and forget deleted resources', async () => {
+    const h = await Harness.start();
+    try {
+      const byName = async (name: string) =>
+        (await h.call('GET', `${FS}/connections?property=name==${encodeURIComponent(name)}`)).body.items.map(
+          (i: { id: string }) => i.id,
+        );
+      const id = await h.base('u', 'original');
+      const other = await h.base('u', 'Original');
+      expect(await byName('ORIGINAL')).toEqual([id, other]);
+      const etag = (await h.call('GET', `${FS}/connections/${id}`)).body.items[0].etag;
+      await h.call('PATCH', `${FS}/connections/${id}`, [{ op: 'replace', path: '/name', value: 'renamed' }], {
+        'if-match': etag,
+      });
+      expect(await byName('original')).toEqual([other]);
+      expect(await byName('renamed')).toEqual([id]);
+      await h.control('PATCH', `resources/${id}`, { name: 'renamed twice' });
+      expect(await byName('renamed')).toEqual([]);
+      expect(await byName('renamed twice')).toEqual([id]);
+      await h.call('DELETE', `${FS}/connections/${id}`);
+      expect(await byName('renamed twice')).toEqual([]);
+      expect(await byName('renamed twice,original')).toEqual([other]);
+    } finally {
+      await h.close();
+    }
+  });
+});

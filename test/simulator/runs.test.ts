@@ -227,3 +227,69 @@ describe('405 and unknown paths', () => {
     }
   });
 });
+
+describe('ad-hoc runs', () => {
+  it('are created with POST /runs, read scheduled until they start, then complete', async () => {
+    const h = await Harness.start();
+    try {
+      const { flowId } = await h.chain({
+        startTime: Math.floor(Date.now() / 1000) + 86_400,
+        frequency: 'once',
+        interval: undefined,
+      });
+      const now = Math.floor(Date.now() / 1000);
+      const r = await h.call('POST', `${FS}/runs`, {
+        flowId,
+        params: { startTime: now + 600, windowStartTime: now - 3600, windowEndTime: now },
+      });
+      expect(r.status).toBe(201);
+      expect(r.body).toEqual({ id: expect.any(String), etag: expect.stringMatching(/^".+"$/) });
+      const run = async () => (await h.call('GET', `${FS}/runs/${r.body.id}`)).body.items[0];
+      expect((await run()).metrics.statusSummary.status).toBe('scheduled');
+      expect((await run()).activities[0].durationSummary.extensions.windowStart).toBe((now - 3600) * 1000);
+      await h.advance(11 * MIN);
+      expect((await run()).metrics.statusSummary.status).toBe('success');
+      const missing = await h.call('POST', `${FS}/runs`, { flowId: '0a000000-0000-4000-8000-000000000000' });
+      expect(missing.body.type).toBe('https://ns.adobe.com/aep/errors/FLOW-1430-400');
+      const empty = await h.call('POST', `${FS}/runs`, { flowId: '' });
+      expect(empty.body.type).toBe('https://ns.adobe.com/aep/errors/FLOW-1446-400');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('run links and optional If-Match on actions', () => {
+  it('serve /flows/{id}/runs like /runs?property=flowId==… and check an If-Match sent with an action', async () => {
+    const h = await Harness.start();
+    try {
+      const { flowId } = await h.chain({
+        startTime: Math.floor(Date.now() / 1000),
+        frequency: 'minute',
+        interval: 15,
+      });
+      await h.advance(31 * MIN);
+      const a = (await h.call('GET', `${FS}/flows/${flowId}/runs`)).body.items.map(
+        (r: { id: string }) => r.id,
+      );
+      const b = (await h.call('GET', `${FS}/runs?property=flowId==${flowId}`)).body.items.map(
+        (r: { id: string }) => r.id,
+      );
+      expect(a).toHaveLength(3);
+      expect(a).toEqual(b);
+      expect((await h.call('GET', `${FS}/flows/0a000000-0000-4000-8000-000000000000/runs`)).status).toBe(404);
+
+      const stale = await h.call('POST', `${FS}/flows/${flowId}/action?op=disable`, undefined, {
+        'if-match': '"stale"',
+      });
+      expect(stale.status).toBe(412);
+      const etag = (await h.call('GET', `${FS}/flows/${flowId}`)).body.items[0].etag;
+      expect(
+        (await h.call('POST', `${FS}/flows/${flowId}/action?op=disable`, undefined, { 'if-match': etag }))
+          .status,
+      ).toBe(200);
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -210,3 +210,17 @@ describe("the Mixpanel tutorial's request sequence", () => {
     expect(JSON.stringify(state.body)).not.toContain('s3cret');
   });
 });
+
+describe('spec lists', () => {
+  it('filter by name like the documented connectionSpecs?property=name=="…" lookup', async () => {
+    const h = await Harness.start();
+    try {
+      const r = await h.call('GET', `${FS}/connectionSpecs?property=name=="mixpanel"`);
+      expect(r.body.items.map((i: { id: string }) => i.id)).toEqual([MIXPANEL_SPEC]);
+      const flows = await h.call('GET', `${FS}/flowSpecs?property=name==RestStorageToAEP`);
+      expect(flows.body.items.map((i: { id: string }) => i.id)).toEqual([FLOW_SPEC]);
+    } finally {
+      await h.close();
+    }
+  });
+});
