@@ -87,8 +87,10 @@ function toFlow(f: Flow): ObservedFlow {
   };
 }
 
+/** PUT/POST body; `name` is Adobe's MappingSet.name (the simulator ignores it), kept for lookups. */
 function mappingBody(input: MappingSetInput) {
   return {
+    name: input.name,
     outputSchema: { schemaRef: { id: input.schemaId, contentType: ADOBE_VALUES.xdmContentType } },
     mappings: input.mappings.map((m) => ({
       sourceType: m.sourceType,

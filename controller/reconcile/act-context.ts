@@ -2,7 +2,6 @@
 import { EVENT_REASONS, normal, type EngineEvent } from './events.js';
 import type { DesiredChain } from './desired.js';
 import type { Link } from './naming.js';
-import type { ObservedChain } from './observe.js';
 import type { AdobePort, Written } from './ports.js';
 import type { DataflowStatus, RetiredRef } from './types.js';
 
@@ -18,13 +17,13 @@ export interface ActContext {
   record: Recorder;
   emit: (event: EngineEvent) => void;
   nowSec: number;
-  /** The observation the plan was made from (names of existing resources). */
-  observed: ObservedChain;
 }
 
 /** Result of acting: whether something was adopted (then the caller re-observes and re-plans). */
 export interface ActOutcome {
   adopted: boolean;
+  /** Links created (not adopted) by this act: names derived from their new ids cannot exist yet. */
+  created: Set<Link>;
 }
 
 /** The value, or an error naming the link that should have been recorded first. */
@@ -37,8 +36,10 @@ export function must<T>(value: T | undefined, link: Link): T {
 export async function createOrAdopt<T extends { id: string; etag: string }>(
   find: () => Promise<T | null>,
   create: () => Promise<Written>,
+  /** True when the lookup provably finds nothing (it keys on an id created moments ago). */
+  skipFind = false,
 ): Promise<{ written: Written; adopted: boolean }> {
-  const found = await find();
+  const found = skipFind ? null : await find();
   if (found) return { written: { id: found.id, etag: found.etag }, adopted: true };
   return { written: await create(), adopted: false };
 }
@@ -53,6 +54,7 @@ export function announce(
   adopted: boolean,
 ): void {
   if (adopted) outcome.adopted = true;
+  else outcome.created.add(link);
   const verb = adopted ? 'Adopted existing' : 'Created';
   ctx.emit(
     normal(adopted ? EVENT_REASONS.Adopted : EVENT_REASONS.Created, `${verb} ${link} ${id} (${name}).`),

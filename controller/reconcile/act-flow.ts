@@ -66,9 +66,11 @@ async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): 
     mappingVersion,
     schedule,
   };
+  // Flows are found by their source connection: one created in this very act has no flow yet.
   const { written, adopted } = await createOrAdopt(
     () => port.findFlow({ name, sourceConnectionId: sourceId, targetConnectionId: targetId }),
     () => port.createFlow(input),
+    outcome.created.has('sourceConnection'),
   );
   const old = op.verb === 'replace' ? op.id : undefined;
   await ctx.record((s) => {

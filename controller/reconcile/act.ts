@@ -24,7 +24,7 @@ export type { ActContext, ActOutcome, Recorder } from './act-context.js';
 
 /** Runs `ops` in dependency order. Throws the first failure after every branch settled. */
 export async function act(ops: readonly Operation[], ctx: ActContext): Promise<ActOutcome> {
-  const outcome: ActOutcome = { adopted: false };
+  const outcome: ActOutcome = { adopted: false, created: new Set() };
   const run = (filter: (op: Operation) => boolean) => async () => {
     for (const op of ops.filter(filter)) await execute(op, ctx, outcome);
   };
@@ -53,6 +53,9 @@ export async function settleAll(promises: Promise<unknown>[]): Promise<void> {
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
+
+/** Mapping sets are updated in place, never replaced: one name per CR. */
+const mappingSetName = (uid: string) => resourceName(uid, 'mappingSet', [], '');
 
 const CONNECTION_SLOT = {
   baseConnection: 'baseConnection',
@@ -148,7 +151,7 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
       return;
     }
     case 'mappingSet:create': {
-      const name = resourceName(d.uid, 'mappingSet', [], status.mappingSet?.id ?? '');
+      const name = mappingSetName(d.uid);
       const found = await port.findMappingSetByName(name);
       const made = found ?? (await port.createMappingSet({ name, ...d.mapping }));
       await ctx.record((s) => {
@@ -159,8 +162,7 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
     }
     case 'mappingSet:update': {
       const current = must(status.mappingSet, 'mappingSet');
-      const name = ctx.observed.mapping?.name ?? resourceName(d.uid, 'mappingSet', [], '');
-      const made = await port.updateMappingSet(current.id, { name, ...d.mapping });
+      const made = await port.updateMappingSet(current.id, { name: mappingSetName(d.uid), ...d.mapping });
       await ctx.record((s) => {
         s.mappingSet = { id: current.id, version: made.version };
       });
@@ -189,7 +191,13 @@ async function createConnection(
   name: string,
   create: () => Promise<Written>,
 ): Promise<void> {
-  const { written, adopted } = await createOrAdopt(() => ctx.port.findConnectionByName(kind, name), create);
+  // A source named after a base connection created in this very act cannot exist yet.
+  const fresh = kind === 'sourceConnection' && outcome.created.has('baseConnection');
+  const { written, adopted } = await createOrAdopt(
+    () => ctx.port.findConnectionByName(kind, name),
+    create,
+    fresh,
+  );
   const old = op.verb === 'replace' ? op.id : undefined;
   await ctx.record((s) => {
     s[CONNECTION_SLOT[kind]] = { id: written.id, etag: written.etag };

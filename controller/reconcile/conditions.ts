@@ -1,13 +1,9 @@
 /** Condition types, stable reasons and constructors for the MixpanelDataflow status. */
+import { CONDITION_TYPES } from '../api/index.js';
 import type { Condition } from './types.js';
 
-/** Condition types the engine owns. */
-export const CONDITION_TYPES = {
-  /** The chain exists in Adobe and matches the spec. */
-  Ready: 'Ready',
-  /** The last reconcile applied the current generation. */
-  Synced: 'Synced',
-} as const;
+/** Condition types (from the API). The engine sets Ready and Synced; it does not set Healthy. */
+export { CONDITION_TYPES };
 
 /** Stable CamelCase reasons used in conditions. */
 export const CONDITION_REASONS = {

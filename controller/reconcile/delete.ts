@@ -23,7 +23,7 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
     s.emit(
       normal(EVENT_REASONS.Orphaned, 'deletionPolicy is Orphan: the Adobe dataflow chain is left in place.'),
     );
-    return result(s, Action.awaitChange(), [], [], true);
+    return result(s, Action.awaitChange(), { deletionComplete: true });
   }
   if (s.paused) {
     s.conclude(syncedFailure(gen, CONDITION_REASONS.ReconcilePaused, ENGINE_MESSAGES.paused));
@@ -32,20 +32,19 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
   const platform = resolvePlatform(s.obj, s.input.secrets);
   if (!platform.ok) {
     const { secret, key } = platform.missing;
-    const message = `Cannot delete the Adobe chain: ${key ? ENGINE_MESSAGES.secretKeyMissing(secret, key) : ENGINE_MESSAGES.secretNotFound(secret)}`;
-    s.conclude(
-      syncedFailure(
-        gen,
-        key ? CONDITION_REASONS.SecretKeyMissing : CONDITION_REASONS.SecretNotFound,
-        message,
-      ),
+    const reason = key ? CONDITION_REASONS.SecretKeyMissing : CONDITION_REASONS.SecretNotFound;
+    const message = ENGINE_MESSAGES.cannotDelete(
+      key ? ENGINE_MESSAGES.secretKeyMissing(secret, key) : ENGINE_MESSAGES.secretNotFound(secret),
     );
+    s.conclude(syncedFailure(gen, reason, message));
     s.emit(warning(EVENT_REASONS.MissingSecret, message));
-    return result(s, Action.requeue(s.opts.missingSecretRetryMs));
+    return result(s, Action.requeue(s.opts.missingSecretRetryMs), {
+      error: { kind: 'MissingSecret', reason },
+    });
   }
-  const port = s.deps.connect(platform.value.credentials);
   let ops: Operation[] = [];
   try {
+    const port = s.deps.connect(platform.value.credentials);
     await findUnrecorded(s, port);
     ops = planDeletion(s.status);
     await settleAll(ops.filter((op) => op.link === 'flow').map((op) => remove(s, port, op)));
@@ -61,24 +60,19 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
       syncedFailure(gen, f.reason, f.message),
       readyNot(gen, CONDITION_REASONS.Deleting, ENGINE_MESSAGES.deleting),
     );
-    if (f.kind === 'Credentials' || f.kind === 'Terminal')
-      s.emit(warning(EVENT_REASONS.CredentialsRejected, f.message));
+    if (f.kind === 'Credentials') s.emit(warning(EVENT_REASONS.CredentialsRejected, f.message));
+    if (f.kind === 'Terminal') s.emit(warning(EVENT_REASONS.TerminalError, f.message));
     const wait =
       f.kind === 'Credentials'
         ? s.opts.credentialsRetryMs
         : f.kind === 'Throttled'
           ? (f.retryAfterMs ?? s.opts.throttleDefaultMs)
           : backoffDelay(s.input.failures ?? 0, s.opts, s.random);
-    return result(s, Action.requeue(wait), ops);
+    return result(s, Action.requeue(wait), { plan: ops, error: { kind: f.kind, reason: f.reason } });
   }
   if (s.status.mappingSet)
-    s.emit(
-      normal(
-        EVENT_REASONS.Deleted,
-        `Mapping set ${s.status.mappingSet.id} is kept: Data Prep offers no delete.`,
-      ),
-    );
-  return result(s, Action.awaitChange(), ops, [], true);
+    s.emit(normal(EVENT_REASONS.Orphaned, ENGINE_MESSAGES.mappingSetKept(s.status.mappingSet.id)));
+  return result(s, Action.awaitChange(), { plan: ops, deletionComplete: true });
 }
 
 async function remove(s: Session, port: AdobePort, op: Operation): Promise<void> {

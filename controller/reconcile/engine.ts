@@ -21,6 +21,7 @@ import { EVENT_REASONS, normal, warning } from './events.js';
 import { stableHash } from './hash.js';
 import { observe, type ObservedChain } from './observe.js';
 import { describeOperation, planChain, type Notice, type Operation } from './plan.js';
+import type { AdobePort } from './ports.js';
 import { result, type ReconcileResult } from './result.js';
 import { Session, type ReconcileDeps, type ReconcileInput } from './session.js';
 
@@ -41,12 +42,20 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
     platform: platform.value.hash,
     mixpanel: mixpanel.value.hash,
   });
-  if (s.status.terminalFingerprint === fingerprint) return result(s, Action.awaitChange());
+  if (s.status.terminalFingerprint === fingerprint)
+    return result(s, Action.awaitChange(), {
+      error: { kind: 'Terminal', reason: CONDITION_REASONS.ValidationFailed },
+    });
 
   const desired = desiredChain(s.obj, mixpanel.value);
-  const port = deps.connect(platform.value.credentials);
   let ops: Operation[] = [];
   let notices: Notice[] = [];
+  let port: AdobePort;
+  try {
+    port = deps.connect(platform.value.credentials);
+  } catch (err) {
+    return finishFailure(s, classify(err), { acting: false, fingerprint, ops, notices });
+  }
   for (let pass = 0; pass < s.opts.maxPasses; pass++) {
     let acting = false;
     try {
@@ -64,14 +73,13 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
           record: s.record,
           emit: s.emit,
           nowSec: s.nowSec,
-          observed,
         });
         if (outcome.adopted) continue;
       }
       await noteRotation(s, platform.value.hash);
       delete s.status.terminalFingerprint;
       s.conclude(syncedCondition(s, notices), readyAvailable(s.obj.generation));
-      return result(s, Action.awaitChange(), ops, notices);
+      return result(s, Action.awaitChange(), { plan: ops, notices });
     } catch (err) {
       const failure = classify(err);
       s.logger.warn(
@@ -84,7 +92,7 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
   }
   // Only reachable when every pass adopted something; the next reconcile continues.
   s.conclude(readyNot(s.obj.generation, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.outOfSync));
-  return result(s, Action.requeue(0), ops, notices);
+  return result(s, Action.requeue(0), { plan: ops, notices });
 }
 
 const key = (s: Session) => `${s.obj.namespace}/${s.obj.name}`;
@@ -130,7 +138,7 @@ function finishPaused(s: Session, ops: Operation[], notices: Notice[]): Reconcil
       ? readyAvailable(gen)
       : readyNot(gen, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.outOfSync);
   s.conclude(syncedFailure(gen, CONDITION_REASONS.ReconcilePaused, ENGINE_MESSAGES.paused), ready);
-  return result(s, Action.awaitChange(), ops, notices);
+  return result(s, Action.awaitChange(), { plan: ops, notices });
 }
 
 function missingSecret(s: Session, missing: MissingSecret): ReconcileResult {
@@ -143,7 +151,7 @@ function missingSecret(s: Session, missing: MissingSecret): ReconcileResult {
   if (before?.reason !== reason || before.message !== message)
     s.emit(warning(EVENT_REASONS.MissingSecret, message));
   s.conclude(syncedFailure(gen, reason, message));
-  return result(s, Action.requeue(s.opts.missingSecretRetryMs));
+  return result(s, Action.requeue(s.opts.missingSecretRetryMs), { error: { kind: 'MissingSecret', reason } });
 }
 
 function finishFailure(
@@ -182,5 +190,9 @@ function finishFailure(
     default:
       action = Action.requeue(backoffDelay(s.input.failures ?? 0, s.opts, s.random));
   }
-  return result(s, action, ctx.ops, ctx.notices);
+  return result(s, action, {
+    plan: ctx.ops,
+    notices: ctx.notices,
+    error: { kind: f.kind, reason: f.reason },
+  });
 }

@@ -19,6 +19,8 @@ export const ENGINE_MESSAGES = {
   outOfSync: 'The dataflow chain does not match the spec yet.',
   creating: 'The dataflow chain is being created.',
   deleting: 'The dataflow chain is being deleted.',
+  cannotDelete: (detail: string) => `Cannot delete the Adobe chain: ${detail}`,
+  mappingSetKept: (id: string) => `Mapping set ${id} is kept: Data Prep offers no delete.`,
 } as const;
 
 /** How a failure affects the next step. */

@@ -216,8 +216,10 @@ function planFlow(
   ]);
   if (diff.length > 0)
     ops.push({ link: 'flow', verb: 'update', id: f.id, diff, reason: PLAN_REASONS.inPlace });
+  // Only the two settled states can be toggled; Adobe refuses actions on transitional ones (1422).
+  const settled = f.state === 'enabled' || f.state === 'disabled';
   const enabled = f.state === 'enabled';
-  if (d.flow.enabled !== enabled)
+  if (settled && d.flow.enabled !== enabled)
     ops.push({
       link: 'flow',
       verb: d.flow.enabled ? 'enable' : 'disable',

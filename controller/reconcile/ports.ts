@@ -67,7 +67,6 @@ export interface MappingRow {
 /** A mapping set as observed. */
 export interface ObservedMappingSet {
   id: string;
-  name?: string;
   version: number;
   schemaId?: string;
   mappings: MappingRow[];

@@ -41,11 +41,11 @@ describe('cost of reconciles in Flow Service calls', () => {
           .join('\n'),
     );
     expect(measured).toEqual({
-      'first create': { reads: 5, writes: 5, total: 10 },
+      'first create': { reads: 3, writes: 5, total: 8 },
       'in-sync reconcile': { reads: 5, writes: 0, total: 5 },
       'schedule change': { reads: 5, writes: 1, total: 6 },
       'credential rotation (Mixpanel)': { reads: 6, writes: 1, total: 7 },
-      'replace (projectId change)': { reads: 9, writes: 6, total: 15 },
+      'replace (projectId change)': { reads: 8, writes: 6, total: 14 },
       delete: { reads: 0, writes: 4, total: 4 },
     });
   });

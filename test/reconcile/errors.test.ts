@@ -37,6 +37,7 @@ describe('error handling', () => {
     });
     expect(condition(res, 'Synced')?.message).toContain(MISSING_DATASET);
     expect(res.action.requeueAfterMs).toBeNull();
+    expect(res.error).toEqual({ kind: 'Terminal', reason: CONDITION_REASONS.ValidationFailed });
     expect(res.status.terminalFingerprint).toBeDefined();
     expect(res.events.map((e) => e.reason)).toContain(EVENT_REASONS.TerminalError);
     await env.resetRequests();
@@ -101,6 +102,7 @@ describe('error handling', () => {
     await env.clearFaults();
     expect(condition(res, 'Synced')).toMatchObject({ status: 'False', reason: CONDITION_REASONS.Throttled });
     expect(res.action.requeueAfterMs).toBe(7_000);
+    expect(res.error?.kind).toBe('Throttled');
     await d.converge();
   });
 
@@ -119,6 +121,10 @@ describe('error handling', () => {
     }
     const d = new Driver(env);
     const jittered = await d.reconcile({ options: { backoffBaseMs: 1_000 }, random: () => 0 });
+    // The same failure again changes nothing in status (no request ids or timestamps churn).
+    d.failures = 0;
+    const repeated = await d.reconcile({ options: { backoffBaseMs: 1_000 }, random: () => 0 });
+    expect(repeated.status).toEqual(jittered.status);
     await env.clearFaults();
     expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 60_000]);
     expect(jittered.action.requeueAfterMs).toBe(500);

@@ -290,11 +290,7 @@ export class Driver {
     this.results.push(res);
     transcript.push(JSON.stringify(res.status), JSON.stringify(res.events));
     statusesWritten.push(structuredClone(res.status));
-    this.failures =
-      res.action.requeueAfterMs !== null &&
-      res.status.conditions?.some((c) => c.type === 'Synced' && c.status === 'False')
-        ? this.failures + 1
-        : 0;
+    this.failures = res.error ? this.failures + 1 : 0;
   }
 
   /** Changes the spec and bumps generation. */

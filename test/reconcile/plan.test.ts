@@ -211,6 +211,12 @@ const rows: Row[] = [
     ops: ['enable flow'],
   },
   {
+    reason: 'flow in a transitional state: no enable/disable action Adobe would refuse',
+    change: (o) => void (o.flow!.state = 'enabled-finalizing'),
+    d: (d) => ({ ...d, flow: { ...d.flow, enabled: false } }),
+    ops: [],
+  },
+  {
     reason: 'startTime changed after the flow started: reported, not patched',
     change: (o) => void (o.flow!.schedule.startTime = NOW - 60),
     ops: [],

@@ -31,6 +31,7 @@ describe('updating in place what Adobe updates in place', () => {
     expect(again.status).toEqual(first.status);
     expect(again.events).toEqual([]);
     expect(again.plan).toEqual([]);
+    expect(again.error).toBeUndefined();
   });
 
   it('patches the schedule of the existing flow with its etag instead of replacing it', async () => {
