@@ -8,6 +8,7 @@ import { Counters } from './control.js';
 import { catalogRoutes } from './catalog.js';
 import { dataPrepRoutes } from './dataprep.js';
 import { Faults } from './faults.js';
+import { loadFixtures, type SimulatorFixtures } from './fixtures.js';
 import { connectionRoutes } from './flowservice/connections.js';
 import { flowRoutes } from './flowservice/flows.js';
 import { specRoutes } from './flowservice/specsApi.js';
@@ -36,6 +37,8 @@ export interface SimulatorOptions {
   defaultPageSize?: number;
   /** Runs kept per flow. */
   runHistoryPerFlow?: number;
+  /** Schemas and datasets that exist from the start with fixed ids (kept across reset). */
+  fixtures?: SimulatorFixtures;
 }
 
 /** A started simulator. */
@@ -121,6 +124,8 @@ function buildSim(config: SimConfig): Sim {
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const config = resolveConfig(opts);
   const sim = buildSim(config);
+  const loadAll = () => opts.fixtures && loadFixtures(sim, opts.fixtures);
+  loadAll();
   const faults = new Faults();
   const counters = new Counters();
   const target = {
@@ -136,6 +141,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       sim.clock.reset();
       faults.clear();
       counters.reset();
+      loadAll();
     },
   };
   const server = createSimServer(target, PLATFORM_ROUTES);

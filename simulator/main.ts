@@ -1,5 +1,6 @@
-/** CLI: `npm run simulator -- --port <p> --client-id <id> --client-secret <s> --org-id <org>`. */
+/** CLI: `npm run simulator -- --port <p> --client-id <id> --client-secret <s> --org-id <org> [--fixtures <file>]`. */
 import { parseArgs } from 'node:util';
+import { readFixtures } from './fixtures.js';
 import { startSimulator } from './index.js';
 
 const { values } = parseArgs({
@@ -10,12 +11,21 @@ const { values } = parseArgs({
     'client-secret': { type: 'string' },
     'org-id': { type: 'string' },
     'token-lifetime': { type: 'string' },
+    fixtures: { type: 'string' },
   },
 });
 
 const port = Number(values.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.stderr.write(`invalid --port ${values.port}\n`);
+  process.exit(2);
+}
+
+let fixtures;
+try {
+  fixtures = values.fixtures ? readFixtures(values.fixtures) : undefined;
+} catch (err) {
+  process.stderr.write(`invalid --fixtures ${values.fixtures}: ${(err as Error).message}\n`);
   process.exit(2);
 }
 
@@ -26,6 +36,7 @@ const sim = await startSimulator({
   ...(values['client-secret'] ? { clientSecret: values['client-secret'] } : {}),
   ...(values['org-id'] ? { orgId: values['org-id'] } : {}),
   ...(values['token-lifetime'] ? { tokenLifetimeSeconds: Number(values['token-lifetime']) } : {}),
+  ...(fixtures ? { fixtures, ...(fixtures.tenantId ? { tenantId: fixtures.tenantId } : {}) } : {}),
 });
 process.stdout.write(`listening on ${sim.url}\n`);
 
