@@ -7,6 +7,7 @@
 import { Counter, Gauge, type Metric } from 'prom-client';
 import { CONDITION_TYPES, type MixpanelDataflowSpec, type MixpanelDataflowStatus } from '../api/index.js';
 import {
+  CONDITION_REASONS,
   scheduleIntervalSeconds,
   type DataflowRef,
   type ObservedRun,
@@ -19,6 +20,10 @@ import {
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
 /** Values of the `status` label of the last-run and run-count metrics. */
 export const RUN_STATUSES: readonly RunOutcome[] = ['success', 'failed', 'inProgress'];
+const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(CONDITION_TYPES));
+// Reasons are the engine's constants; anything else (a hand-edited status) is `Other`.
+const KNOWN_REASONS: ReadonlySet<string> = new Set(Object.values(CONDITION_REASONS));
+
 /** Values of the `outcome` label of mixpanel_dataflow_run_records_total. */
 export const RECORD_OUTCOMES = ['read', 'written', 'failed'] as const;
 
@@ -98,6 +103,16 @@ export function createDataflowMetrics(): DataflowMetrics {
           const current = e.state.status?.conditions?.find((c) => c.type === type)?.status ?? 'Unknown';
           for (const status of CONDITION_STATUSES) g.set({ ...l, type, status }, status === current ? 1 : 0);
         }
+      },
+    ),
+    gauge(
+      'mixpanel_dataflow_status_condition_reason',
+      'The reason of each present condition of a MixpanelDataflow (1; one series per condition, its reason a fixed CamelCase constant)',
+      ['type', 'reason'],
+      (g, e, l) => {
+        for (const c of e.state.status?.conditions ?? [])
+          if (KNOWN_TYPES.has(c.type))
+            g.set({ ...l, type: c.type, reason: KNOWN_REASONS.has(c.reason) ? c.reason : 'Other' }, 1);
       },
     ),
     gauge(

@@ -98,6 +98,9 @@ describe('the metrics exposition', () => {
     expect(s.get(`mixpanel_dataflow_status_condition{${L},type="Ready",status="False"}`)).toBe(0);
     expect(s.get(`mixpanel_dataflow_status_condition{${L},type="Healthy",status="False"}`)).toBe(1);
     expect(s.get(`mixpanel_dataflow_status_condition{${L},type="Synced",status="Unknown"}`)).toBe(1);
+    expect(s.get(`mixpanel_dataflow_status_condition_reason{${L},type="Healthy",reason="RunFailed"}`)).toBe(
+      1,
+    );
     expect(s.get(`mixpanel_dataflow_enabled{${L}}`)).toBe(1);
     expect(s.get(`mixpanel_dataflow_schedule_interval_seconds{${L}}`)).toBe(7200);
     expect(s.get(`mixpanel_dataflow_last_run_status{${L},status="inProgress"}`)).toBe(1);
