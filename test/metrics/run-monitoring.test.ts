@@ -12,6 +12,7 @@ import {
   type RunObserver,
   type RunPoll,
 } from '../../controller/reconcile/index.js';
+import type { AdobePort } from '../../controller/reconcile/ports.js';
 import { condition, Driver, Env, makeSpec, statusSchemaProblems } from '../reconcile/harness.js';
 
 const MIN = 60_000;
@@ -150,6 +151,15 @@ describe('run monitoring against the simulator', () => {
     await advance(t0 + MIN + 1_000 - simNow().getTime());
     await poll(d, obs); // first run accounted, cursor set
     await advance(12 * INTERVAL); // twelve more runs finish while nobody polls
+    let runsRead = 0;
+    d.wrapPort = (port: AdobePort): AdobePort => ({
+      ...port,
+      listRuns: async (flowId, query) => {
+        const runs = await port.listRuns(flowId, query);
+        runsRead += runs.length;
+        return runs;
+      },
+    });
     const batches: number[] = [];
     for (let i = 0; i < 4; i++) {
       await env.resetRequests();
@@ -158,6 +168,8 @@ describe('run monitoring against the simulator', () => {
       expect((await env.requests())[RUNS_PATH]).toBe(1);
     }
     expect(batches).toEqual([5, 5, 2, 0]);
+    // O(new runs): the twelve new runs were read once each, the accounted history never again.
+    expect(runsRead).toBe(12);
     const ids = obs.accountedIds();
     expect(ids).toHaveLength(13);
     expect(new Set(ids).size).toBe(13);
