@@ -5,7 +5,7 @@
  * A restarted controller does not count the same runs again; a deleted dataflow leaves no series.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import { SIMULATOR_DEFAULTS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { killAll, startController, type ControllerProcess } from '../e2e/support/controller-process.js';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, type MixpanelDataflow } from '../../controller/api/index.js';
@@ -163,6 +163,9 @@ describe('flow health through the controller process', () => {
       m.get('controller_runtime_reconcile_total{controller="mixpaneldataflow",result="success"}'),
     ).toBeGreaterThan(3);
 
+    // No secret reaches a label (the Secrets hold the simulator's client secret and this password).
+    expect(text).not.toContain(SIMULATOR_DEFAULTS.clientSecret);
+    expect(text).not.toContain('mp-password-do-not-leak-1');
     const lint = await promtool(['check', 'metrics'], withoutExemptFamilies(text));
     expect({ code: lint.code, output: lint.stdout + lint.stderr }).toEqual({ code: 0, output: '' });
   }, 120_000);
