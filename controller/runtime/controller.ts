@@ -162,4 +162,5 @@ export class Controller<K> {
   }
 }
 
+/** Re-exported so a reconcile function needs one import. */
 export { Action, TerminalError };

@@ -59,6 +59,7 @@ describe('a MixpanelDataflow that passes admission but that Adobe rejects', () =
     const before = countCalls(await simRequests(sim.url), /^POST .*targetConnections$/);
     await sleep(3 * SYNC_PERIOD_S * 1000);
     const attempts = countCalls(await simRequests(sim.url), /^POST .*targetConnections$/) - before;
+    process.stderr.write(`[invalid] Adobe create attempts in ${3 * SYNC_PERIOD_S} s: ${attempts}\n`);
     expect(attempts).toBeLessThanOrEqual(3 + 1);
     expect(condition(await dataflow(ns, 'unknown-dataset'), 'Synced')?.status).toBe('False');
   }, 90_000);

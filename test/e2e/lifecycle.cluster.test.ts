@@ -116,8 +116,6 @@ describe('the controller keeping Adobe equal to each MixpanelDataflow', () => {
         (await events(ns)).some((e) => e.reason === 'CredentialsRotated' && e.regarding?.name === 'rotation'),
       { what: 'CredentialsRotated event' },
     );
-    expect(ctl.output()).not.toContain(rotatedSecret);
-    expect(ctl.output()).not.toContain('mp-password-rotated-do-not-leak-2');
   }, 120_000);
 
   it('writes nothing to Adobe while paused, and applies the pending change once unpaused', async () => {
@@ -182,4 +180,11 @@ describe('the controller keeping Adobe equal to each MixpanelDataflow', () => {
     await apply(secretsManifest(ns, 'mp-password-rotated-do-not-leak-2', clientSecret));
     await waitGone(ns, 'no-secret', 30_000);
   }, 120_000);
+
+  it('never puts a secret value in its logs, events or status', async () => {
+    const leaks = /do-not-leak|sim-client-secret/;
+    expect(ctl.output()).not.toMatch(leaks);
+    expect(JSON.stringify(await events(ns))).not.toMatch(leaks);
+    expect(await kubectlOk(['get', 'mpdf', '-n', ns, '-o', 'json'])).not.toMatch(leaks);
+  });
 });
