@@ -105,6 +105,7 @@ function buildVersion(
     modifiedDate: now,
     createdBy: created?.['createdBy'] ?? `${ctx.call.clientId}@AdobeID`,
     modifiedBy: `${ctx.call.clientId}@AdobeID`,
+    ...(typeof body['name'] === 'string' ? { name: body['name'] } : {}),
     supportVersion: '1.1',
     outputSchema: { schemaRef },
     mappings: buildMappings(ctx, body['mappings'], now),
@@ -172,7 +173,11 @@ export const dataPrepRoutes: Route[] = [
     handler: (ctx) => {
       const limit = Math.max(1, Math.min(Number(ctx.query.get('limit') ?? 10) || 10, 100));
       const start = Math.max(0, Number(ctx.query.get('start') ?? 0) || 0);
-      const all = ctx.sim.store.list(ctx.call, 'mappingSets').map((r) => r.doc);
+      const name = ctx.query.get('name');
+      const all = ctx.sim.store
+        .list(ctx.call, 'mappingSets')
+        .map((r) => r.doc)
+        .filter((doc) => name === null || doc['name'] === name);
       const data = all.slice(start, start + limit);
       return { status: 200, body: { data, _page: { count: data.length, limit }, _links: {} } };
     },

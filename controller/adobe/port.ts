@@ -192,8 +192,12 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
       await orNull(() => collection(kind).delete(id));
     },
     getMappingSet: (id) => orNull(async () => toMappingSet(await client.mappingSets.get(id))),
-    // Neither the client nor the simulator lists mapping sets by name (Adobe's list has `name`).
-    findMappingSetByName: async () => null,
+    // Data Prep's list filters by name, so a set whose create answer was lost is adopted, not leaked.
+    findMappingSetByName: (name) =>
+      mapped(async () => {
+        const hit = (await client.mappingSets.list({ name })).find((m) => m.name === name);
+        return hit ? toMappingSet(hit) : null;
+      }),
     createMappingSet: (input) =>
       mapped(async () => {
         const m = await client.mappingSets.create(mappingBody(input));

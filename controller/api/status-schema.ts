@@ -106,6 +106,11 @@ export const statusSchema: SchemaNode = obj('Observed state, written by the cont
     71,
     HASH,
   ),
+  terminalFingerprint: str(
+    'Fingerprint of the generation and Secret contents that last failed with a terminal Adobe error; the controller does not call Adobe again until it changes.',
+    16,
+    { pattern: '^[0-9a-f]{16}$' },
+  ),
   pendingDeletions: list(
     'Resources replaced after a spec change (e.g. a new source connection) and not yet deleted from Adobe.',
     pendingDeletion,

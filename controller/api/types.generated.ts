@@ -170,6 +170,8 @@ export interface MixpanelDataflowStatus {
   appliedSourceCredentialsHash?: string;
   /** Hash of the IMS org the chain was created in; a different org in the Secret would orphan the chain. */
   orgIdHash?: string;
+  /** Fingerprint of the generation and Secret contents that last failed with a terminal Adobe error; the controller does not call Adobe again until it changes. */
+  terminalFingerprint?: string;
   /** Resources replaced after a spec change (e.g. a new source connection) and not yet deleted from Adobe. */
   pendingDeletions?: PendingDeletion[];
   /** When the controller last confirmed the chain matches the spec. */

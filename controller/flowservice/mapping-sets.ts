@@ -1,4 +1,5 @@
 /** Data Prep mapping sets (`/data/foundation/conversion/mappingSets`): create, get by version, put. */
+import { z } from 'zod';
 import { MappingSetSchema, type MappingSet } from './schemas.js';
 import { enc, type CallOptions, type PlatformSender } from './resource.js';
 
@@ -31,6 +32,16 @@ export interface GetMappingSetOptions extends CallOptions {
   version?: number;
 }
 
+/** Options of a mapping set list (Data Prep pages with `start` + `limit`, both required). */
+export interface ListMappingSetsOptions extends CallOptions {
+  /** Only sets with exactly this name. */
+  name?: string;
+  start?: number;
+  limit?: number;
+}
+
+const MappingSetPageSchema = z.looseObject({ data: z.array(MappingSetSchema).default([]) });
+
 /** Mapping set operations (Adobe has no delete). */
 export interface MappingSetsApi {
   /** POST; Adobe answers 200 with the set at version 0. */
@@ -39,6 +50,8 @@ export interface MappingSetsApi {
   get(id: string, options?: GetMappingSetOptions): Promise<MappingSet>;
   /** PUT the full body; Adobe increments `version`. Then PATCH the flow's mappingVersion. */
   put(id: string, body: MappingSetRequest, options?: CallOptions): Promise<MappingSet>;
+  /** GET one page of mapping sets, optionally filtered by name. */
+  list(options?: ListMappingSetsOptions): Promise<MappingSet[]>;
 }
 
 /** Creates the mapping set API. */
@@ -72,5 +85,16 @@ export function mappingSetsApi(send: PlatformSender): MappingSetsApi {
         schema: MappingSetSchema,
         signal: options.signal,
       }),
+    list: async (options = {}) => {
+      const page = await send({
+        operation: 'mappingSets.list',
+        method: 'GET',
+        path: root,
+        query: { start: options.start ?? 0, limit: options.limit ?? 10, name: options.name },
+        schema: MappingSetPageSchema,
+        signal: options.signal,
+      });
+      return page.data;
+    },
   };
 }

@@ -206,6 +206,7 @@ export const MappingSchema = z.looseObject({
 /** Mapping set (DP-OAS MappingSet); version is an integer that PUT increments. */
 export const MappingSetSchema = z.looseObject({
   id: z.string(),
+  name: z.string().optional(),
   version: Numberish.default(0),
   mappings: z.array(MappingSchema).default([]),
   createdDate: z.union([z.number(), z.string()]).optional(),

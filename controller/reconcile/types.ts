@@ -18,12 +18,8 @@ export type MappingSpec = Mapping;
 /** A resource left over from a replace, waiting to be deleted once the new chain is ready. */
 export type RetiredRef = PendingDeletion;
 
-/**
- * Status written by the engine. `terminalFingerprint` (generation + Secret hashes of a terminal
- * failure) is not in the API schema yet; if the API server prunes it, a terminal error is retried
- * once per periodic resync instead of never.
- */
-export type DataflowStatus = MixpanelDataflowStatus & { terminalFingerprint?: string };
+/** Status written by the engine: the API's status type. */
+export type DataflowStatus = MixpanelDataflowStatus;
 
 /** What the engine needs to know about the custom resource. */
 export interface DataflowObject {

@@ -234,6 +234,20 @@ describe('the whole chain', () => {
     });
   });
 
+  it('lists mapping sets by name, returning only the set with that exact name at its latest version', async () => {
+    const body = (name: string, source: string) => ({
+      name,
+      outputSchema: { schemaRef: { id: schemaId, contentType: XDM_FULL } },
+      mappings: [{ sourceType: 'ATTRIBUTE' as const, source, destination: '_simtenant.distinct_id' }],
+    });
+    const wanted = await client.mappingSets.create(body('mpdf-lookup-wanted', 'distinct_id'));
+    await client.mappingSets.create(body('mpdf-lookup-other', 'distinct_id'));
+    await client.mappingSets.put(wanted.id, body('mpdf-lookup-wanted', 'event'));
+    const found = await client.mappingSets.list({ name: 'mpdf-lookup-wanted' });
+    expect(found.map((m) => [m.id, m.name, m.version])).toEqual([[wanted.id, 'mpdf-lookup-wanted', 1]]);
+    expect(await client.mappingSets.list({ name: 'mpdf-lookup-absent' })).toEqual([]);
+  });
+
   it('puts a new mapping set version and points the flow at it', async () => {
     const { mapping, flow } = await newChain('remap');
     const v1 = await client.mappingSets.put(mapping.id, {

@@ -42,7 +42,7 @@ describe('cost of reconciles in Flow Service calls', () => {
     );
     // Every reconcile of an existing flow reads its new runs once (run monitoring, GET /runs).
     expect(measured).toEqual({
-      'first create': { reads: 3, writes: 5, total: 8 },
+      'first create': { reads: 4, writes: 5, total: 9 },
       'in-sync reconcile': { reads: 6, writes: 0, total: 6 },
       'schedule change': { reads: 6, writes: 1, total: 7 },
       'credential rotation (Mixpanel)': { reads: 7, writes: 1, total: 8 },

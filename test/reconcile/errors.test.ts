@@ -146,6 +146,7 @@ describe('error handling', () => {
     expect(mine.map((r) => r.kind).sort()).toEqual([
       'connections',
       'flows',
+      'mappingSets',
       'sourceConnections',
       'targetConnections',
     ]);
