@@ -14,6 +14,7 @@ import { createAdobeConnector } from './adobe/index.js';
 import { ConfigError, loadConfig, type ControllerConfig } from './config.js';
 import type { EngineFn } from './manager/engine-port.js';
 import { Manager } from './manager/manager.js';
+import { createMonitoringMetrics, observeReconcile } from './metrics/monitoring.js';
 import { describeOperation, reconcile, type Operation } from './reconcile/index.js';
 
 /** Exit codes of the process. */
@@ -60,16 +61,24 @@ async function main(): Promise<void> {
     process.stderr.write(`invalid configuration: cannot load kubeconfig: ${(err as Error).message}\n`);
     process.exit(EXIT_CODES.badConfig);
   }
+  const monitoring = createMonitoringMetrics();
   const connector = createAdobeConnector(
     {
       imsUrl: config.imsUrl,
       platformUrl: config.platformUrl,
       rateLimit: { requestsPerSecond: config.flowServiceRateLimit, burst: config.flowServiceBurst },
     },
-    { logger: log.child({ component: 'flowservice' }) },
+    { logger: log.child({ component: 'flowservice' }), observer: monitoring.flowService.observer },
   );
   const engine: EngineFn = (input, deps) =>
-    reconcile(input, { connect: connector.connect, onProgress: deps.onProgress, logger: deps.logger });
+    observeReconcile(monitoring.dataflows, input.object, () =>
+      reconcile(input, {
+        connect: connector.connect,
+        onProgress: deps.onProgress,
+        logger: deps.logger,
+        runs: { observer: monitoring.dataflows.runs },
+      }),
+    );
   const identity = `${process.env.POD_NAME || hostname()}_${randomUUID()}`;
   const manager = new Manager({
     config,
@@ -80,6 +89,7 @@ async function main(): Promise<void> {
     identity,
     onLostLeadership: () => process.exit(EXIT_CODES.failed),
   });
+  monitoring.register(manager.metrics.registry);
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {

@@ -14,6 +14,7 @@ import type {
 } from '../reconcile/ports.js';
 import { ADOBE_IDS, ADOBE_VALUES } from './constants.js';
 import { mapped, orNull, toPortError } from './errors.js';
+import { listRuns } from './runs.js';
 
 type AnyConnection = {
   id: string;
@@ -248,5 +249,6 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
     deleteFlow: async (id) => {
       await orNull(() => client.flows.delete(id));
     },
+    listRuns: (flowId, query) => listRuns(client, flowId, query),
   };
 }

@@ -2,7 +2,7 @@
 import { CONDITION_TYPES } from '../api/index.js';
 import type { Condition } from './types.js';
 
-/** Condition types (from the API). The engine sets Ready and Synced; it does not set Healthy. */
+/** Condition types (from the API). The engine sets Ready and Synced; run monitoring sets Healthy. */
 export { CONDITION_TYPES };
 
 /** Stable CamelCase reasons used in conditions. */
@@ -24,6 +24,11 @@ export const CONDITION_REASONS = {
   Creating: 'Creating',
   OutOfSync: 'OutOfSync',
   Deleting: 'Deleting',
+  // Healthy (run monitoring, runs.ts)
+  RunSucceeded: 'RunSucceeded',
+  RunFailed: 'RunFailed',
+  NoRunsYet: 'NoRunsYet',
+  Stale: 'Stale',
 } as const;
 
 /** One condition reason. */

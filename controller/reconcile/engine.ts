@@ -13,6 +13,7 @@ import {
   readyNot,
   syncedFailure,
   syncedSuccess,
+  type ConditionInput,
 } from './conditions.js';
 import { reconcileDeletion } from './delete.js';
 import { desiredChain, resolveMixpanel, resolvePlatform, type MissingSecret } from './desired.js';
@@ -22,6 +23,8 @@ import { stableHash } from './hash.js';
 import { observe, type ObservedChain } from './observe.js';
 import { describeOperation, planChain, type Notice, type Operation } from './plan.js';
 import type { AdobePort } from './ports.js';
+import { pollRuns } from './run-monitor.js';
+import { healthCondition } from './runs.js';
 import { result, type ReconcileResult } from './result.js';
 import { Session, type ReconcileDeps, type ReconcileInput } from './session.js';
 
@@ -62,7 +65,7 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
       const observed = await observe(port, s.status);
       await syncObserved(s, observed);
       ({ ops, notices } = planChain(desired, observed, s.status, s.nowSec));
-      if (s.paused) return finishPaused(s, ops, notices);
+      if (s.paused) return finishPaused(s, ops, notices, await runHealth(s, port, observed));
       if (ops.length > 0) {
         acting = true;
         s.logger.info({ object: key(s), ops: ops.map(describeOperation) }, 'applying plan');
@@ -78,7 +81,8 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
       }
       await noteRotation(s, platform.value.hash);
       delete s.status.terminalFingerprint;
-      s.conclude(syncedCondition(s, notices), readyAvailable(s.obj.generation));
+      const health = await runHealth(s, port, observed);
+      s.conclude(syncedCondition(s, notices), readyAvailable(s.obj.generation), ...health);
       return result(s, Action.awaitChange(), { plan: ops, notices });
     } catch (err) {
       const failure = classify(err);
@@ -131,13 +135,32 @@ async function noteRotation(s: Session, hash: string): Promise<void> {
   });
 }
 
-function finishPaused(s: Session, ops: Operation[], notices: Notice[]): ReconcileResult {
+/**
+ * The Healthy condition from one poll of the flow's runs (runs.ts), when the flow existed before
+ * this pass; a flow created just now has no runs to read yet. Empty when the poll failed.
+ */
+async function runHealth(s: Session, port: AdobePort, o: ObservedChain): Promise<ConditionInput[]> {
+  const flowId = o.flow ? (s.status.flow?.id ?? o.flow.id) : undefined;
+  if (flowId) {
+    const health = await pollRuns(s, port, flowId, s.deps.runs);
+    return health ? [health] : [];
+  }
+  if (s.status.lastRun) return [];
+  return [healthCondition({ generation: s.obj.generation, lastRun: undefined, nowMs: s.now.getTime() })];
+}
+
+function finishPaused(
+  s: Session,
+  ops: Operation[],
+  notices: Notice[],
+  health: ConditionInput[],
+): ReconcileResult {
   const gen = s.obj.generation;
   const ready =
     ops.length === 0
       ? readyAvailable(gen)
       : readyNot(gen, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.outOfSync);
-  s.conclude(syncedFailure(gen, CONDITION_REASONS.ReconcilePaused, ENGINE_MESSAGES.paused), ready);
+  s.conclude(syncedFailure(gen, CONDITION_REASONS.ReconcilePaused, ENGINE_MESSAGES.paused), ready, ...health);
   return result(s, Action.awaitChange(), { plan: ops, notices });
 }
 

@@ -38,3 +38,24 @@ export {
 } from './ports.js';
 export { resourceName, NAME_PREFIX, LINKS, type Link } from './naming.js';
 export type { DataflowObject, DataflowSpec, DataflowStatus } from './types.js';
+export {
+  accountRuns,
+  healthCondition,
+  runQuery,
+  scheduleIntervalSeconds,
+  toRunStatus,
+  FREQUENCY_SECONDS,
+  HEALTH_MESSAGES,
+  RUN_POLL_DEFAULTS,
+  STALE_INTERVALS,
+  type RunAccounting,
+  type RunPollLimits,
+} from './runs.js';
+export {
+  pollRuns,
+  type DataflowRef,
+  type RunObserver,
+  type RunPoll,
+  type RunMonitorDeps,
+} from './run-monitor.js';
+export type { ObservedRun, RunOutcome, RunQuery } from './ports.js';

@@ -163,6 +163,35 @@ export interface Written {
   etag: string;
 }
 
+/** A run's outcome, normalised: `inProgress` covers every unfinished state (scheduled, queued, …). */
+export type RunOutcome = 'success' | 'failed' | 'inProgress';
+
+/** One flow run as observed (`GET /runs`), times in epoch milliseconds. */
+export interface ObservedRun {
+  id: string;
+  status: RunOutcome;
+  startedAtMs?: number;
+  completedAtMs?: number;
+  recordsRead?: number;
+  recordsWritten?: number;
+  recordsFailed?: number;
+  /** Adobe's run errors (`metrics.statusSummary.errors`), at most a few. */
+  errors: { code?: string; message?: string }[];
+}
+
+/** Which runs of a flow to list. */
+export interface RunQuery {
+  /** Only runs that started after this instant (epoch ms); `inclusive` makes it "at or after". */
+  startedAfterMs?: number;
+  inclusive?: boolean;
+  /** Only runs with this outcome (Adobe's `metrics.statusSummary.status` filter). */
+  status?: 'success' | 'failed';
+  /** Stop after this many runs. */
+  limit: number;
+  /** `newestFirst` (default) or `oldestFirst`, by start time. */
+  order?: 'newestFirst' | 'oldestFirst';
+}
+
 /** The operations the engine needs from Adobe. */
 export interface AdobePort {
   /** GET a connection by id; null when it does not exist. */
@@ -203,6 +232,9 @@ export interface AdobePort {
   setFlowEnabled(id: string, enabled: boolean): Promise<Written>;
   /** DELETE a flow; 404 counts as gone. */
   deleteFlow(id: string): Promise<void>;
+
+  /** A flow's runs matching `query`, in its order (paging as needed, never past `limit`). */
+  listRuns(flowId: string, query: RunQuery): Promise<ObservedRun[]>;
 }
 
 /** Opens a port for one set of platform credentials (a new token when they change). */

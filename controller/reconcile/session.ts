@@ -5,6 +5,7 @@ import { setCondition, type ConditionInput } from './conditions.js';
 import type { EngineEvent } from './events.js';
 import { canonicalJson } from './hash.js';
 import type { AdobeConnector } from './ports.js';
+import type { RunMonitorDeps } from './run-monitor.js';
 import type { DataflowObject, DataflowStatus } from './types.js';
 import type { SecretsByName } from './desired.js';
 
@@ -36,6 +37,8 @@ export interface ReconcileDeps {
   random?: () => number;
   logger?: EngineLogger;
   options?: Partial<EngineOptions>;
+  /** Run monitoring: the observer that counts runs (metrics) and poll limits. */
+  runs?: RunMonitorDeps;
 }
 
 /** The working state of one reconcile. */

@@ -42,6 +42,11 @@ const HEALTH_WHEN_SYNC_FAILS: Record<ConditionReason, HealthStatus['status']> = 
   Creating: 'Progressing',
   OutOfSync: 'Progressing',
   Deleting: 'Progressing',
+  // Healthy-condition reasons (run monitoring); never a Synced reason, listed for completeness.
+  RunSucceeded: 'Progressing',
+  RunFailed: 'Progressing',
+  NoRunsYet: 'Progressing',
+  Stale: 'Progressing',
 };
 
 function failingDataflow(reason: string): Record<string, unknown> {
