@@ -10,6 +10,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY controller ./controller
+# Local mode and `plan --simulator` embed the simulator, so it is part of the build.
+COPY simulator ./simulator
 RUN npm run build
 
 # 2. Production dependencies only, installed clean from the lockfile (no dev tools, no compiler).

@@ -55,6 +55,7 @@ copy package.json package-lock.json .npmrc ./
 run npm ci --no-audit --no-fund
 copy tsconfig.json tsconfig.build.json ./
 copy controller ./controller
+copy simulator ./simulator
 run npm run build
 
 stage prod-deps
