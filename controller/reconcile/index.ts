@@ -36,7 +36,7 @@ export {
   type PlatformCredentials,
   type PortErrorKind,
 } from './ports.js';
-export { resourceName, NAME_PREFIX, LINKS, type Link } from './naming.js';
+export { resourceName, mappingSetName, NAME_PREFIX, LINKS, type Link } from './naming.js';
 export type { DataflowObject, DataflowSpec, DataflowStatus } from './types.js';
 export {
   accountRuns,
