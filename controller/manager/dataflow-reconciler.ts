@@ -8,7 +8,7 @@
  */
 import { API_VERSION, FINALIZER, KIND, PLURAL, GROUP, VERSION } from '../api/index.js';
 import type { MixpanelDataflow, MixpanelDataflowStatus } from '../api/index.js';
-import { Action } from '../runtime/action.js';
+import { Action, RetryAfterError, TerminalError } from '../runtime/action.js';
 import type { ReconcileContext } from '../runtime/controller.js';
 import type { EventRecorder, ObjectReference } from '../runtime/event-recorder.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../runtime/finalizer.js';
@@ -119,10 +119,17 @@ export function dataflowReconciler(deps: DataflowReconcilerDeps) {
         synced: synced ? `${synced.status}/${synced.reason}` : undefined,
         requeueAfterMs: result.action.requeueAfterMs,
         deleting,
+        failure: result.error?.kind,
       },
       RECONCILER_LOG.outcome,
     );
     if (result.deletionComplete) return Action.awaitChange();
+    // Status and events are written; the failure goes to the runtime for metrics and the retry.
+    if (result.error) {
+      const message = `${result.error.kind}: ${result.error.reason}`;
+      if (result.error.kind === 'Terminal') throw new TerminalError(message);
+      throw new RetryAfterError(message, result.action.requeueAfterMs ?? 0);
+    }
     return result.action.requeueAfterMs === null
       ? Action.awaitChange()
       : Action.requeue(result.action.requeueAfterMs);

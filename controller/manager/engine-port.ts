@@ -31,6 +31,8 @@ export interface EngineResult {
   action: { requeueAfterMs: number | null };
   deletionComplete: boolean;
   plan: unknown[];
+  /** Set when the reconcile failed; `Terminal` means retrying cannot help until a change. */
+  error?: { kind: string; reason: string };
 }
 
 /** Decoded Secrets by name (undefined: the Secret does not exist). */

@@ -8,7 +8,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, API_VERSION, KIND, type MixpanelDataflow } from '../api/index.js';
 import { createMetrics, type ControllerMetricSet } from '../metrics/metrics.js';
 import type { ControllerConfig } from '../config.js';
-import { Controller } from '../runtime/controller.js';
+import { Controller, TerminalError } from '../runtime/controller.js';
 import { ApiEventRecorder } from '../runtime/event-recorder.js';
 import {
   checksHandler,
@@ -46,7 +46,7 @@ export const MANAGER_LOG = {
   cachesSynced: 'caches synced',
   leading: 'became leader; starting workers',
   notLeading: 'lost leadership',
-  reconcileError: 'reconcile failed; retrying with backoff',
+  reconcileError: 'reconcile failed',
   stopping: 'stopping: no new work, waiting for reconciles in flight',
   stopped: 'stopped',
 } as const;
@@ -109,7 +109,11 @@ export class Manager {
       resyncMs: config.syncPeriodMs,
       exists: (key) => this.dataflowStore(key)?.get(key) !== undefined,
       metrics: this.metrics.controller,
-      onError: (key, err) => log.warn({ key, err: String(err) }, MANAGER_LOG.reconcileError),
+      onError: (key, err) =>
+        log.warn(
+          { key, err: String(err), terminal: err instanceof TerminalError },
+          MANAGER_LOG.reconcileError,
+        ),
       reconcile: dataflowReconciler({
         kube: this.kube,
         engine: opts.engine,

@@ -4,7 +4,7 @@
  * (progress callback) before the observer hears of the runs, so a crash never counts a run twice;
  * a failed poll changes nothing and is retried on the next reconcile.
  */
-import { CONDITION_TYPES, getCondition, type ConditionInput } from './conditions.js';
+import { CONDITION_TYPES, getCondition, setCondition, type ConditionInput } from './conditions.js';
 import type { AdobePort, ObservedRun } from './ports.js';
 import {
   accountRuns,
@@ -64,24 +64,10 @@ export async function pollRuns(
   try {
     const runs = await port.listRuns(flowId, runQuery(cursor, limits));
     const acc = accountRuns(cursor, runs);
-    if (acc.lastRun) {
-      const lastRun = acc.lastRun;
-      try {
-        await s.record((st) => {
-          st.lastRun = lastRun;
-        });
-      } catch (err) {
-        // Not persisted: the runs stay uncounted and are read again next time.
-        if (cursor) s.status.lastRun = cursor;
-        else delete s.status.lastRun;
-        throw err;
-      }
-    }
-    const lastRun = s.status.lastRun;
     const newestAccounted = acc.accounted.at(-1);
     const health = healthCondition({
       generation: s.obj.generation,
-      lastRun,
+      lastRun: acc.lastRun ?? cursor,
       ...(newestAccounted ? { lastRunErrors: newestAccounted.errors } : {}),
       ...(previous ? { previous } : {}),
       nowMs: s.now.getTime(),
@@ -89,6 +75,25 @@ export async function pollRuns(
         ? { intervalSeconds: scheduleIntervalSeconds(s.obj.spec.schedule) }
         : {}),
     });
+    if (acc.lastRun) {
+      const lastRun = acc.lastRun;
+      const conditionsBefore = s.status.conditions;
+      try {
+        // The cursor and the Healthy verdict it implies are written together, so status never
+        // shows a new lastRun beside the previous run's Healthy condition.
+        await s.record((st) => {
+          st.lastRun = lastRun;
+          st.conditions = setCondition(st.conditions ?? [], health, s.now);
+        });
+      } catch (err) {
+        // Not persisted: the runs stay uncounted and are read again next time.
+        if (cursor) s.status.lastRun = cursor;
+        else delete s.status.lastRun;
+        if (conditionsBefore) s.status.conditions = conditionsBefore;
+        else delete s.status.conditions;
+        throw err;
+      }
+    }
     if (deps.observer) await notify(s, port, flowId, deps.observer, acc.accounted, acc.newest);
     return health;
   } catch (err) {

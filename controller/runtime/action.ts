@@ -28,3 +28,19 @@ export class TerminalError extends Error {
     super(message, options);
   }
 }
+
+/**
+ * A failed reconcile that already knows when to retry (Adobe's Retry-After, a long wait after
+ * rejected credentials, the engine's own backoff): counted as an error, requeued after
+ * `retryAfterMs` instead of the queue's per-key backoff.
+ */
+export class RetryAfterError extends Error {
+  override readonly name = 'RetryAfterError';
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -6,11 +6,12 @@
  * | outcome                 | queue                                     | result label   |
  * | ----------------------- | ----------------------------------------- | -------------- |
  * | throws TerminalError    | forget; resync later                      | error          |
+ * | throws RetryAfterError  | addAfter(its delay)                       | error          |
  * | throws anything else    | addRateLimited (5 ms → 1000 s per key)    | error          |
  * | Action.requeue(ms)      | forget backoff; addAfter(ms)              | requeue_after  |
  * | Action.awaitChange()    | forget; resync after syncPeriod ± jitter  | success        |
  */
-import { Action, TerminalError } from './action.js';
+import { Action, RetryAfterError, TerminalError } from './action.js';
 import { withJitter } from './backoff.js';
 import type { WorkQueue } from './workqueue.js';
 
@@ -41,7 +42,7 @@ export const nopControllerMetrics: ControllerMetrics = {
 
 /** What a reconcile is told besides its key. */
 export interface ReconcileContext {
-  /** Consecutive reconciles of this key that failed or asked for a requeue (0 after a success). */
+  /** Consecutive failed reconciles of this key (0 after any reconcile that did not throw). */
   failures: number;
 }
 
@@ -140,17 +141,17 @@ export class Controller<K> {
       if (terminal) {
         queue.forget(key);
         this.scheduleResync(key);
-      } else queue.addRateLimited(key);
+      } else if (err instanceof RetryAfterError) queue.addAfter(key, err.retryAfterMs);
+      else queue.addRateLimited(key);
       return;
     }
     queue.forget(key);
+    this.failures.delete(key);
     if (action.requeueAfterMs !== null) {
-      this.failures.set(key, failures + 1);
       this.metrics.reconciled(RECONCILE_RESULTS.requeueAfter, seconds());
       queue.addAfter(key, action.requeueAfterMs);
       return;
     }
-    this.failures.delete(key);
     this.metrics.reconciled(RECONCILE_RESULTS.success, seconds());
     this.scheduleResync(key);
   }
@@ -163,4 +164,4 @@ export class Controller<K> {
 }
 
 /** Re-exported so a reconcile function needs one import. */
-export { Action, TerminalError };
+export { Action, RetryAfterError, TerminalError };

@@ -2,7 +2,7 @@
  * The controller runtime: watch, cache, work queue, reconcile loop, leader election, status
  * writer, finalizer, events, endpoints. Generic over keys and objects; knows nothing of Adobe.
  */
-export { Action, TerminalError } from './action.js';
+export { Action, RetryAfterError, TerminalError } from './action.js';
 export {
   ItemBackoff,
   ITEM_BACKOFF_DEFAULTS,

@@ -62,5 +62,12 @@ describe('a MixpanelDataflow that passes admission but that Adobe rejects', () =
     process.stderr.write(`[invalid] Adobe create attempts in ${3 * SYNC_PERIOD_S} s: ${attempts}\n`);
     expect(attempts).toBeLessThanOrEqual(3 + 1);
     expect(condition(await dataflow(ns, 'unknown-dataset'), 'Synced')?.status).toBe('False');
+
+    const metrics = await (await fetch(`http://127.0.0.1:${await ctl.metricsPort()}/metrics`)).text();
+    const terminal =
+      /controller_runtime_terminal_reconcile_errors_total\{controller="mixpaneldataflow"\} (\d+)/.exec(
+        metrics,
+      );
+    expect(Number(terminal?.[1])).toBeGreaterThanOrEqual(1);
   }, 90_000);
 });

@@ -108,4 +108,37 @@ describe('two controller processes with leader election', () => {
     const lease = JSON.parse(await kubectlOk(['get', 'lease', LEASE_NAME, '-n', ns, '-o', 'json']));
     expect(lease.spec.holderIdentity ?? '').toBe('');
   }, 60_000);
+
+  it('exits at once with status 1 when another holder takes the Lease away', async () => {
+    const c = startController({
+      kubeconfig: process.env.KUBECONFIG!,
+      simUrl: sim.url,
+      namespaces: [ns],
+      extraArgs: [
+        '--leader-elect=true',
+        `--leader-election-namespace=${ns}`,
+        '--lease-duration=4s',
+        '--renew-deadline=3s',
+        '--retry-period=1s',
+      ],
+    });
+    controllers.push(c);
+    await waitFor(() => leads(c), { timeoutMs: 30_000, what: 'leader' });
+    const takenAt = Date.now();
+    await kubectlOk([
+      'patch',
+      'lease',
+      LEASE_NAME,
+      '-n',
+      ns,
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ spec: { holderIdentity: 'intruder', leaseDurationSeconds: 60 } }),
+    ]);
+    expect(await c.exited).toBe(1);
+    // It stops once it could not renew for the renew deadline (3 s), checking every second.
+    expect(Date.now() - takenAt).toBeLessThan(6_000);
+    expect(c.logs.some((l) => l.msg === 'lost leadership')).toBe(true);
+  }, 60_000);
 });

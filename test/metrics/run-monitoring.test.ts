@@ -13,7 +13,14 @@ import {
   type RunPoll,
 } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
-import { condition, Driver, Env, makeSpec, statusSchemaProblems } from '../reconcile/harness.js';
+import {
+  condition,
+  Driver,
+  Env,
+  makeSpec,
+  statusSchemaProblems,
+  statusesWritten,
+} from '../reconcile/harness.js';
 
 const MIN = 60_000;
 const INTERVAL = 15 * MIN;
@@ -96,7 +103,17 @@ describe('run monitoring against the simulator', () => {
     expect(obs.accountedIds()).toEqual([]);
 
     await advance(MIN);
+    const written = statusesWritten.length;
     res = await poll(d, obs);
+    // Every status persisted mid-reconcile that carries the failed run also says Healthy=False:
+    // a reader (kubectl, Argo CD) never sees a new lastRun beside the previous verdict.
+    const withFailedRun = statusesWritten.slice(written).filter((st) => st.lastRun?.status === 'failed');
+    expect(withFailedRun.length).toBeGreaterThan(0);
+    for (const st of withFailedRun)
+      expect(st.conditions?.find((c) => c.type === 'Healthy')).toMatchObject({
+        status: 'False',
+        reason: CONDITION_REASONS.RunFailed,
+      });
     expect(res.status.lastRun).toMatchObject({
       status: 'failed',
       startedAt: new Date(t0).toISOString(),

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { Action, Controller, TerminalError } from '../../controller/runtime/controller.js';
+import { Action, Controller, RetryAfterError, TerminalError } from '../../controller/runtime/controller.js';
 import { WorkQueue } from '../../controller/runtime/workqueue.js';
 
 beforeEach(() => {
@@ -162,6 +162,26 @@ describe('the controller loop', () => {
     expect(at.map((t) => t - start)).toEqual([0, 5, 15, 35, 75]);
     expect(failuresSeen).toEqual([0, 1, 2, 3, 4]);
     expect(q.retries('k')).toBe(0);
+  });
+
+  it('retries a failure that carries its own delay after exactly that delay', async () => {
+    const q = new WorkQueue<string>({ now });
+    const at: number[] = [];
+    const ctl = new Controller<string>({
+      queue: q,
+      concurrency: 1,
+      resyncMs: 0,
+      reconcile: async () => {
+        at.push(Date.now());
+        if (at.length === 1) throw new RetryAfterError('throttled', 7_000);
+        return Action.awaitChange();
+      },
+    });
+    const start = Date.now();
+    ctl.start();
+    q.add('k');
+    await jest.advanceTimersByTimeAsync(10_000);
+    expect(at.map((t) => t - start)).toEqual([0, 7_000]);
   });
 
   it('does not retry a terminal error before the periodic resync', async () => {
