@@ -21,7 +21,7 @@ import {
   type EngineLogger,
   type PlatformCredentials,
 } from '../reconcile/index.js';
-import { Action, Controller } from '../runtime/controller.js';
+import { Action, Controller, RetryAfterError, TerminalError } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/workqueue.js';
 import { findReplacedChain } from './discover.js';
 import { describeProblem, emptyManifestSet, secretsFor, type ManifestSet } from './manifests.js';
@@ -78,8 +78,7 @@ export class LocalController {
       resyncMs: deps.syncPeriodMs,
       exists: (key) => deps.state.get(key) !== undefined,
       metrics: deps.metrics.controller,
-      onError: (key, err) =>
-        deps.log.warn({ key, err: String(err) }, 'reconcile failed; retrying with backoff'),
+      onError: (key, err) => deps.log.warn({ key, err: String(err) }, 'reconcile failed'),
       reconcile: (key, ctx) => this.reconcileKey(key, ctx.failures),
     });
   }
@@ -203,6 +202,13 @@ export class LocalController {
       this.fileOf.delete(key);
       this.refresh();
       return Action.awaitChange();
+    }
+    // As in the cluster (manager/dataflow-reconciler.ts): status is saved; a failure goes to the
+    // runtime, which counts it (metrics, failure count for the engine's backoff) and retries.
+    if (result.error) {
+      const message = `${result.error.kind}: ${result.error.reason}`;
+      if (result.error.kind === 'Terminal') throw new TerminalError(message);
+      throw new RetryAfterError(message, result.action.requeueAfterMs ?? 0);
     }
     const after = result.action.requeueAfterMs;
     return after === null ? Action.awaitChange() : Action.requeue(after);
