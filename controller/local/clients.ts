@@ -1,6 +1,6 @@
 /**
  * Flow Service clients by platform credentials, for the reads the engine's port does not offer
- * (runs, lists by property). One client per (org, client id, sandbox); a changed secret swaps the
+ * (lists by property, for discovery). One client per (org, client id, sandbox); a changed secret swaps the
  * credentials of that client, as the engine's connector does.
  */
 import { createHash } from 'node:crypto';

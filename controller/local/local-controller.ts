@@ -4,10 +4,13 @@
  * new or changed dataflows (spec, annotations or referenced Secret content) are queued; dataflows
  * whose manifest disappeared get a deletion timestamp and are queued, so the engine deletes (or
  * orphans) their chain. Invalid documents keep what was applied before: they never delete.
+ * Run monitoring (Healthy, status.lastRun) and the dataflow metrics are the engine's and the
+ * cluster controller's, wired the same way as in controller/main.ts.
  */
-import { CONDITION_TYPES, type MixpanelDataflowSpec } from '../api/index.js';
 import type { FlowServiceClient } from '../flowservice/index.js';
+import type { DataflowMetrics } from '../metrics/dataflow-metrics.js';
 import type { ControllerMetricSet } from '../metrics/metrics.js';
+import { observeReconcile } from '../metrics/monitoring.js';
 import {
   desiredChain,
   reconcile,
@@ -18,12 +21,10 @@ import {
   type EngineLogger,
   type PlatformCredentials,
 } from '../reconcile/index.js';
-import { Action, Controller } from '../runtime/controller.js';
+import { Action, Controller, RetryAfterError, TerminalError } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/workqueue.js';
-import { discoverStatus } from './discover.js';
-import { withHealth } from './health.js';
+import { findReplacedChain } from './discover.js';
 import { describeProblem, emptyManifestSet, secretsFor, type ManifestSet } from './manifests.js';
-import type { LocalMetrics } from './metrics.js';
 import type { LocalRecord, LocalState } from './state.js';
 import { allReady, SUMMARY, summaryLine } from './summary.js';
 import { localUid } from './uid.js';
@@ -33,17 +34,19 @@ import { rowOf, type View } from './view.js';
 export interface LocalControllerDeps {
   state: LocalState;
   connect: AdobeConnector;
-  /** A Flow Service client for run reads. */
+  /** A Flow Service client for the list reads that follow an earlier run's replaced chain. */
   client: (credentials: PlatformCredentials) => FlowServiceClient;
+  /** controller-runtime and workqueue metrics. */
   metrics: ControllerMetricSet;
-  localMetrics: LocalMetrics;
+  /** The cluster controller's dataflow metrics; their run observer is the engine's. */
+  dataflows: DataflowMetrics;
   view: View;
   log: EngineLogger & { error(obj: object, msg: string): void };
   /** Now as Adobe (or the simulator) sees it. */
   clock: () => Date;
   concurrency: number;
+  /** Resync period: each resync reconciles, and so reads the flow's new runs (as in the cluster). */
   syncPeriodMs: number;
-  runPollPeriodMs: number;
   /** Called with every summary line (also shown by the view). */
   onSummary?: (line: string) => void;
 }
@@ -62,11 +65,8 @@ export class LocalController {
   private manifests: ManifestSet = emptyManifestSet();
   private readonly fileOf = new Map<string, string>();
   private readonly inputs = new Map<string, string>();
-  private readonly inFlight = new Set<string>();
   private readonly queue: WorkQueue<string>;
   private readonly controller: Controller<string>;
-  private poller: ReturnType<typeof setInterval> | undefined;
-  private polling: Promise<void> = Promise.resolve();
   private allReady = false;
   private firstSummary = true;
 
@@ -78,26 +78,19 @@ export class LocalController {
       resyncMs: deps.syncPeriodMs,
       exists: (key) => deps.state.get(key) !== undefined,
       metrics: deps.metrics.controller,
-      onError: (key, err) =>
-        deps.log.warn({ key, err: String(err) }, 'reconcile failed; retrying with backoff'),
+      onError: (key, err) => deps.log.warn({ key, err: String(err) }, 'reconcile failed'),
       reconcile: (key, ctx) => this.reconcileKey(key, ctx.failures),
     });
   }
 
-  /** Starts the workers and the run poller. */
+  /** Starts the workers. */
   start(): void {
     this.controller.start();
-    this.poller = setInterval(() => {
-      this.polling = this.polling.then(() => this.pollRuns());
-    }, this.deps.runPollPeriodMs);
-    this.poller.unref();
   }
 
   /** Stops taking work and waits up to `graceMs` for reconciles in flight. */
   async stop(graceMs: number): Promise<boolean> {
-    clearInterval(this.poller);
     const drained = await this.controller.stop(graceMs);
-    await this.polling;
     await this.deps.state.persist();
     return drained;
   }
@@ -175,47 +168,56 @@ export class LocalController {
   }
 
   private async reconcileKey(key: string, failures: number): Promise<Action> {
-    const { state, log } = this.deps;
+    const { state, log, dataflows } = this.deps;
     let rec = state.get(key);
     if (!rec) return Action.awaitChange();
-    this.inFlight.add(key);
-    try {
-      if (!rec.status.baseConnection && !rec.deletionTimestamp) {
-        await this.adopt(key, rec, secretsFor(this.manifests, rec.namespace, rec.spec));
-        rec = state.get(key) ?? rec; // re-read: the folder may have changed meanwhile
-      }
-      const secrets = secretsFor(this.manifests, rec.namespace, rec.spec);
-      const save = async (status: LocalRecord['status']) => {
-        const current = state.get(key);
-        if (current) await state.set(key, { ...current, status });
-        this.refresh();
-      };
-      const result = await reconcile(
-        { object: this.object(rec), secrets, failures },
-        { connect: this.deps.connect, onProgress: save, logger: log, clock: this.deps.clock },
-      );
-      await save(result.status);
-      for (const e of result.events) this.deps.view.event(`${key} ${e.reason}: ${e.message}`);
-      if (result.deletionComplete) {
-        await state.delete(key);
-        this.inputs.delete(key);
-        this.fileOf.delete(key);
-        await this.deps.localMetrics.forget(rec.namespace, rec.name);
-        this.refresh();
-        return Action.awaitChange();
-      }
-      if (!rec.deletionTimestamp) await this.refreshRun(key);
-      const after = result.action.requeueAfterMs;
-      return after === null ? Action.awaitChange() : Action.requeue(after);
-    } finally {
-      this.inFlight.delete(key);
+    if (!rec.status.baseConnection && !rec.deletionTimestamp) {
+      await this.adopt(key, rec, secretsFor(this.manifests, rec.namespace, rec.spec));
+      rec = state.get(key) ?? rec; // re-read: the folder may have changed meanwhile
     }
+    const secrets = secretsFor(this.manifests, rec.namespace, rec.spec);
+    const save = async (status: LocalRecord['status']) => {
+      const current = state.get(key);
+      if (current) await state.set(key, { ...current, status });
+      this.refresh();
+    };
+    const object = this.object(rec);
+    const result = await observeReconcile(dataflows, object, () =>
+      reconcile(
+        { object, secrets, failures },
+        {
+          connect: this.deps.connect,
+          onProgress: save,
+          logger: log,
+          clock: this.deps.clock,
+          runs: { observer: dataflows.runs },
+        },
+      ),
+    );
+    await save(result.status);
+    for (const e of result.events) this.deps.view.event(`${key} ${e.reason}: ${e.message}`);
+    if (result.deletionComplete) {
+      await state.delete(key);
+      this.inputs.delete(key);
+      this.fileOf.delete(key);
+      this.refresh();
+      return Action.awaitChange();
+    }
+    // As in the cluster (manager/dataflow-reconciler.ts): status is saved; a failure goes to the
+    // runtime, which counts it (metrics, failure count for the engine's backoff) and retries.
+    if (result.error) {
+      const message = `${result.error.kind}: ${result.error.reason}`;
+      if (result.error.kind === 'Terminal') throw new TerminalError(message);
+      throw new RetryAfterError(message, result.action.requeueAfterMs ?? 0);
+    }
+    const after = result.action.requeueAfterMs;
+    return after === null ? Action.awaitChange() : Action.requeue(after);
   }
 
   /**
    * Before the first reconcile of a dataflow with no recorded ids (fresh start, no state file),
-   * finds the chain an earlier run created, so the engine adopts all of it. Best effort: on any
-   * failure the engine's own find-by-name before each create still prevents duplicate connections.
+   * follows a chain an earlier run left across replaces, which the engine cannot find by name
+   * (see discover.ts). Best effort: everything else the engine finds by name before each create.
    */
   private async adopt(key: string, rec: LocalRecord, secrets: ReturnType<typeof secretsFor>): Promise<void> {
     const obj = this.object(rec);
@@ -223,65 +225,26 @@ export class LocalController {
     const mixpanel = resolveMixpanel(obj, secrets);
     if (!platform.ok || !mixpanel.ok) return;
     try {
-      const found = await discoverStatus(
+      const found = await findReplacedChain(
         this.deps.client(platform.value.credentials),
         this.deps.connect(platform.value.credentials),
         desiredChain(obj, mixpanel.value),
-        { assumeCredentialsApplied: false },
       );
-      if (!found.baseConnection) return;
+      if (!found) return;
       const current = this.deps.state.get(key);
       if (current) await this.deps.state.set(key, { ...current, status: { ...current.status, ...found } });
-      this.deps.view.event(
-        `${key} Discovered: found the chain of an earlier run (flow ${found.flow?.id ?? 'none'}).`,
-      );
+      this.deps.view.event(`${key} Discovered: found the chain of an earlier run (flow ${found.flow?.id}).`);
     } catch (err) {
       this.deps.log.warn({ key, err: String(err) }, 'looking up an earlier chain failed');
     }
   }
 
-  /** Reads the newest run of every flow not being reconciled right now. */
-  private async pollRuns(): Promise<void> {
-    for (const key of this.deps.state.keys()) {
-      if (this.inFlight.has(key)) continue;
-      try {
-        await this.refreshRun(key);
-      } catch (err) {
-        this.deps.log.warn({ key, err: String(err) }, 'reading runs failed');
-      }
-    }
-  }
-
-  private async refreshRun(key: string): Promise<void> {
-    const rec = this.deps.state.get(key);
-    const flowId = rec?.status.flow?.id;
-    if (!rec || !flowId || rec.deletionTimestamp) return;
-    const platform = resolvePlatform(this.object(rec), secretsFor(this.manifests, rec.namespace, rec.spec));
-    if (!platform.ok) return;
-    const [run] = await this.deps.client(platform.value.credentials).runs.latest(flowId, 1);
-    const status = withHealth(rec.status, run, specEnabled(rec.spec), this.deps.clock());
-    if (status.lastRun) this.deps.localMetrics.run(rec.namespace, rec.name, status.lastRun);
-    if (canonical(status) === canonical(rec.status)) return;
-    const current = this.deps.state.get(key);
-    if (current)
-      await this.deps.state.set(key, {
-        ...current,
-        status: { ...current.status, lastRun: status.lastRun!, conditions: status.conditions! },
-      });
-    this.refresh();
-  }
-
-  /** Redraws, updates condition gauges, and announces when every dataflow became Ready. */
+  /** Redraws, and announces when every dataflow became Ready. */
   private refresh(): void {
-    const { state, view, localMetrics } = this.deps;
+    const { state, view } = this.deps;
     const keys = this.keys();
     const records = keys.map((k) => state.get(k)!);
     view.rows(keys.map((k, i) => rowOf(k, records[i]!)));
-    for (const rec of records)
-      for (const type of Object.values(CONDITION_TYPES)) {
-        const c = rec.status.conditions?.find((x) => x.type === type);
-        localMetrics.condition(rec.namespace, rec.name, type, c?.status === 'True');
-      }
     const ready = allReady(records);
     if (ready && !this.allReady) {
       const line = summaryLine(
@@ -295,8 +258,4 @@ export class LocalController {
     }
     this.allReady = ready;
   }
-}
-
-function specEnabled(spec: MixpanelDataflowSpec): boolean {
-  return spec.enabled ?? true;
 }

@@ -8,7 +8,9 @@ import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { createAdobeConnector } from '../adobe/index.js';
+import { KIND } from '../api/index.js';
 import { createMetrics } from '../metrics/metrics.js';
+import { createMonitoringMetrics } from '../metrics/monitoring.js';
 import {
   checksHandler,
   parseBindAddress,
@@ -18,7 +20,6 @@ import {
 import { ClientPool } from './clients.js';
 import { LocalController } from './local-controller.js';
 import { readManifestDir, type ManifestSet } from './manifests.js';
-import { createLocalMetrics } from './metrics.js';
 import { LOCAL_DEFAULTS, OptionsError, parseLocalOptions, type LocalOptions } from './options.js';
 import { SimClockDriver } from './sim-clock.js';
 import { LocalState } from './state.js';
@@ -38,6 +39,9 @@ export const LOG_REDACT_PATHS = [
   'data',
   '*.data',
 ];
+
+/** `controller` label of the controller-runtime metrics: the cluster controller's (lower-case kind). */
+const CONTROLLER_LABEL = KIND.toLowerCase();
 
 /** Exit codes of local mode. */
 export const LOCAL_EXIT = { ok: 0, failed: 1, badFlags: 2 } as const;
@@ -134,14 +138,24 @@ async function main(): Promise<void> {
     imsUrl: ep.imsUrl,
     rateLimit: { requestsPerSecond: opts.flowServiceRateLimit, burst: opts.flowServiceBurst },
   };
-  const connector = createAdobeConnector(settings, { logger: log.child({ component: 'flowservice' }) });
-  const clients = new ClientPool(settings, { logger: log.child({ component: 'flowservice-runs' }) });
+  // The cluster controller's metrics: controller-runtime, dataflow health and Flow Service calls.
+  const monitoring = createMonitoringMetrics();
+  const observer = monitoring.flowService.observer;
+  const connector = createAdobeConnector(settings, {
+    logger: log.child({ component: 'flowservice' }),
+    observer,
+  });
+  const clients = new ClientPool(settings, {
+    logger: log.child({ component: 'flowservice-lists' }),
+    observer,
+  });
   const metrics = createMetrics({
-    controller: 'mixpaneldataflow',
+    controller: CONTROLLER_LABEL,
     maxConcurrentReconciles: opts.maxConcurrentReconciles,
     leaseName: 'local',
     processMetrics: true,
   });
+  monitoring.register(metrics.registry);
   metrics.leader(true); // one local process is always the only writer
   const state = new LocalState(opts.state);
   const controller = new LocalController({
@@ -149,13 +163,12 @@ async function main(): Promise<void> {
     connect: connector.connect,
     client: (c) => clients.client(c),
     metrics,
-    localMetrics: createLocalMetrics(metrics.registry),
+    dataflows: monitoring.dataflows,
     view,
     log,
     clock: () => clock?.now() ?? new Date(),
     concurrency: opts.maxConcurrentReconciles,
     syncPeriodMs: opts.syncPeriodMs,
-    runPollPeriodMs: opts.runPollPeriodMs,
   });
 
   let stopping = false;

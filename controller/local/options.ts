@@ -20,8 +20,8 @@ export interface LocalOptions {
   simSpeed: number;
   /** Fixtures for the embedded simulator (default: `<manifests>/simulator/fixtures.json`). */
   fixtures: string | undefined;
+  /** Resync period; every reconcile also reads the flow's new runs (the engine's run monitoring). */
   syncPeriodMs: number;
-  runPollPeriodMs: number;
   maxConcurrentReconciles: number;
   /** Flow Service requests per second and burst (the cluster controller's flags). */
   flowServiceRateLimit: number;
@@ -39,7 +39,8 @@ export const LOCAL_DEFAULTS = {
   // One simulated minute per real second: a 15-minute schedule runs every 15 s.
   embeddedSimSpeed: 60,
   syncPeriod: '1m',
-  runPollPeriod: '5s',
+  // With a simulated clock running fast, resync often so runs show up within seconds.
+  simulatedSyncPeriod: '5s',
   maxConcurrentReconciles: 4,
   // Adobe: the cluster controller's conservative 10/s (burst 20); a local simulator takes far more.
   rateLimit: 10,
@@ -74,7 +75,6 @@ export function parseLocalOptions(argv: readonly string[]): LocalOptions {
           'sim-speed',
           'fixtures',
           'sync-period',
-          'run-poll-period',
           'max-concurrent-reconciles',
           'flow-service-rate-limit',
           'flow-service-burst',
@@ -120,6 +120,7 @@ export function parseLocalOptions(argv: readonly string[]): LocalOptions {
   const logLevel = values['log-level'];
   if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel))
     throw new OptionsError(`--log-level: want one of ${LOG_LEVELS.join(', ')}`);
+  const simSpeed = number('sim-speed', platformUrl === undefined ? LOCAL_DEFAULTS.embeddedSimSpeed : 0, 0);
   return {
     manifests: values['manifests'] ?? LOCAL_DEFAULTS.manifests,
     platformUrl,
@@ -127,10 +128,12 @@ export function parseLocalOptions(argv: readonly string[]): LocalOptions {
     metricsBindAddress: bind('metrics-bind-address', LOCAL_DEFAULTS.metricsBindAddress),
     healthProbeBindAddress: bind('health-probe-bind-address', LOCAL_DEFAULTS.healthProbeBindAddress),
     state: values['state'],
-    simSpeed: number('sim-speed', platformUrl === undefined ? LOCAL_DEFAULTS.embeddedSimSpeed : 0, 0),
+    simSpeed,
     fixtures: values['fixtures'],
-    syncPeriodMs: duration('sync-period', LOCAL_DEFAULTS.syncPeriod),
-    runPollPeriodMs: duration('run-poll-period', LOCAL_DEFAULTS.runPollPeriod),
+    syncPeriodMs: duration(
+      'sync-period',
+      simSpeed > 0 ? LOCAL_DEFAULTS.simulatedSyncPeriod : LOCAL_DEFAULTS.syncPeriod,
+    ),
     maxConcurrentReconciles: Math.floor(
       number('max-concurrent-reconciles', LOCAL_DEFAULTS.maxConcurrentReconciles, 1),
     ),

@@ -88,9 +88,7 @@ async function planOne(key: string, set: ManifestSet, deps: PlanDeps): Promise<D
   const desired = desiredChain(obj, mixpanel.value);
   let status = obj.status ?? {};
   if (!rec) {
-    status = await discoverStatus(deps.client(platform.value.credentials), port, desired, {
-      assumeCredentialsApplied: true,
-    });
+    status = await discoverStatus(deps.client(platform.value.credentials), port, desired);
     if (status.baseConnection) plan.source = 'discovery';
   }
   const observed = await observe(port, status);

@@ -32,16 +32,16 @@ export function must<T>(value: T | undefined, link: Link): T {
   return value;
 }
 
-/** Looks the deterministic name up first and adopts what exists; creates only when nothing does. */
+/** Looks the deterministic name up first and adopts what exists (returned as `found`); creates only when nothing does. */
 export async function createOrAdopt<T extends { id: string; etag: string }>(
   find: () => Promise<T | null>,
   create: () => Promise<Written>,
   /** True when the lookup provably finds nothing (it keys on an id created moments ago). */
   skipFind = false,
-): Promise<{ written: Written; adopted: boolean }> {
+): Promise<{ written: Written; adopted: boolean; found: T | null }> {
   const found = skipFind ? null : await find();
-  if (found) return { written: { id: found.id, etag: found.etag }, adopted: true };
-  return { written: await create(), adopted: false };
+  if (found) return { written: { id: found.id, etag: found.etag }, adopted: true, found };
+  return { written: await create(), adopted: false, found: null };
 }
 
 /** Emits Created or Adopted, and marks the outcome for a re-plan after an adoption. */

@@ -32,6 +32,10 @@ export async function executeFlow(op: Operation, ctx: ActContext, outcome: ActOu
     case 'disable': {
       const flow = must(status.flow, 'flow');
       const enabled = op.verb === 'enable';
+      // Toggle only from the opposite settled state: a flow adopted just now may already be there
+      // (Adobe answers 1422 to a redundant action), or in transition; the re-plan after adoption
+      // decides from what Adobe reports.
+      if (flow.state !== (enabled ? 'disabled' : 'enabled')) return;
       const written = await port.setFlowEnabled(flow.id, enabled);
       await ctx.record((s) => {
         s.flow = { ...flow, etag: written.etag, state: enabled ? 'enabled' : 'disabled' };
@@ -67,14 +71,16 @@ async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): 
     schedule,
   };
   // Flows are found by their source connection: one created in this very act has no flow yet.
-  const { written, adopted } = await createOrAdopt(
+  const { written, adopted, found } = await createOrAdopt(
     () => port.findFlow({ name, sourceConnectionId: sourceId, targetConnectionId: targetId }),
     () => port.createFlow(input),
     outcome.created.has('sourceConnection'),
   );
+  // A new flow starts enabled (Adobe's default); an adopted one is in whatever state Adobe reports.
+  const state = found?.state ?? 'enabled';
   const old = op.verb === 'replace' ? op.id : undefined;
   await ctx.record((s) => {
-    s.flow = { id: written.id, etag: written.etag, state: 'enabled' };
+    s.flow = { id: written.id, etag: written.etag, state };
     if (old && old !== written.id)
       s.pendingDeletions = addRetired(s.pendingDeletions, { kind: 'flow', id: old });
   });

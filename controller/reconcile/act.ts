@@ -16,7 +16,7 @@ import { deleteRetired, executeFlow } from './act-flow.js';
 import { CONDITION_REASONS } from './conditions.js';
 import { ENGINE_MESSAGES, ReconcileFailure } from './errors.js';
 import { EVENT_REASONS, normal } from './events.js';
-import { resourceName } from './naming.js';
+import { mappingSetName, resourceName } from './naming.js';
 import type { Operation } from './plan.js';
 import type { ConnectionKind, Written } from './ports.js';
 
@@ -53,9 +53,6 @@ export async function settleAll(promises: Promise<unknown>[]): Promise<void> {
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
-
-/** Mapping sets are updated in place, never replaced: one name per CR. */
-const mappingSetName = (uid: string) => resourceName(uid, 'mappingSet', [], '');
 
 const CONNECTION_SLOT = {
   baseConnection: 'baseConnection',

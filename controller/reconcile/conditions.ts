@@ -34,6 +34,26 @@ export const CONDITION_REASONS = {
 /** One condition reason. */
 export type ConditionReason = (typeof CONDITION_REASONS)[keyof typeof CONDITION_REASONS];
 
+/**
+ * Synced=False reasons no retry can fix: a person must change the spec, a Secret, or the Adobe or
+ * Mixpanel side. The engine does not retry ValidationFailed until the spec or a Secret changes; the
+ * others it retries only on a long timer (a Secret may appear, access may be granted outside
+ * Kubernetes), never with backoff. Argo CD shows them as Degraded (argocd/…/health.lua keeps the
+ * same list; test/argocd/health.test.ts derives its expectations from this one).
+ */
+export const TERMINAL_REASONS = [
+  CONDITION_REASONS.ValidationFailed,
+  CONDITION_REASONS.PlatformCredentialsRejected,
+  CONDITION_REASONS.MixpanelCredentialsRejected,
+  CONDITION_REASONS.MixpanelProjectNotFound,
+  CONDITION_REASONS.SecretNotFound,
+  CONDITION_REASONS.SecretKeyMissing,
+] as const satisfies readonly ConditionReason[];
+
+/** True when `reason` is one of TERMINAL_REASONS. */
+export const isTerminalReason = (reason: string): boolean =>
+  (TERMINAL_REASONS as readonly string[]).includes(reason);
+
 /** Longest message kept in a condition; keeps status small. */
 export const MAX_CONDITION_MESSAGE = 512;
 

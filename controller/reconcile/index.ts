@@ -25,7 +25,14 @@ export {
   type SecretsByName,
   type SecretData,
 } from './desired.js';
-export { CONDITION_TYPES, CONDITION_REASONS, setCondition, type ConditionReason } from './conditions.js';
+export {
+  CONDITION_TYPES,
+  CONDITION_REASONS,
+  TERMINAL_REASONS,
+  isTerminalReason,
+  setCondition,
+  type ConditionReason,
+} from './conditions.js';
 export { EVENT_REASONS, type EngineEvent, type EventReason } from './events.js';
 export { ENGINE_MESSAGES, FAILURE_KINDS, ReconcileFailure, classify } from './errors.js';
 export {
@@ -36,7 +43,7 @@ export {
   type PlatformCredentials,
   type PortErrorKind,
 } from './ports.js';
-export { resourceName, NAME_PREFIX, LINKS, type Link } from './naming.js';
+export { resourceName, mappingSetName, NAME_PREFIX, LINKS, type Link } from './naming.js';
 export type { DataflowObject, DataflowSpec, DataflowStatus } from './types.js';
 export {
   accountRuns,

@@ -46,6 +46,9 @@ export function resourceName(
   return `${NAME_PREFIX}-${uid}-${SHORT[link]}-${key}`;
 }
 
+/** Name of a CR's mapping set: updated in place, never replaced, so one name per CR. */
+export const mappingSetName = (uid: string): string => resourceName(uid, 'mappingSet', [], '');
+
 /** Description put on every resource so a human reading Adobe's UI knows where it comes from. */
 export function ownerDescription(namespace: string, name: string): string {
   return `Managed by the MixpanelDataflow controller for ${namespace}/${name}`;

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { statusSchema, validateMixpanelDataflow } from '../../controller/api/index.js';
-import { CONDITION_REASONS, type ConditionReason } from '../../controller/reconcile/conditions.js';
+import { CONDITION_REASONS, isTerminalReason, TERMINAL_REASONS } from '../../controller/reconcile/index.js';
 import { runHealthScript, type HealthStatus } from './lua-health.js';
 
 const CHECK_DIR = fileURLToPath(
@@ -23,31 +23,12 @@ const load = (inputPath: string): Record<string, unknown> =>
 
 /**
  * Health of a dataflow whose last reconcile of the current generation ended Synced=False with
- * each reason (Ready=False). Typed as a Record over every reason the engine exports, so a new
- * reason fails type checking until someone decides whether Argo CD shows it as Degraded.
+ * each reason the engine exports (Ready=False): Degraded exactly for the engine's TERMINAL_REASONS,
+ * so a reason added there (or here, to CONDITION_REASONS) cannot silently diverge from the Lua.
  */
-const HEALTH_WHEN_SYNC_FAILS: Record<ConditionReason, HealthStatus['status']> = {
-  ValidationFailed: 'Degraded',
-  PlatformCredentialsRejected: 'Degraded',
-  MixpanelCredentialsRejected: 'Degraded',
-  MixpanelProjectNotFound: 'Degraded',
-  SecretNotFound: 'Degraded',
-  SecretKeyMissing: 'Degraded',
-  ReconcileError: 'Progressing',
-  Throttled: 'Progressing',
-  ReconcilePaused: 'Progressing',
-  StartTimeLocked: 'Progressing',
-  ReconcileSuccess: 'Progressing',
-  Available: 'Progressing',
-  Creating: 'Progressing',
-  OutOfSync: 'Progressing',
-  Deleting: 'Progressing',
-  // Healthy-condition reasons (run monitoring); never a Synced reason, listed for completeness.
-  RunSucceeded: 'Progressing',
-  RunFailed: 'Progressing',
-  NoRunsYet: 'Progressing',
-  Stale: 'Progressing',
-};
+const HEALTH_WHEN_SYNC_FAILS = Object.fromEntries(
+  Object.values(CONDITION_REASONS).map((r) => [r, isTerminalReason(r) ? 'Degraded' : 'Progressing']),
+);
 
 function failingDataflow(reason: string): Record<string, unknown> {
   const obj = load('testdata/healthy-before-first-run.yaml');
@@ -103,7 +84,8 @@ describe('the Argo CD health check for MixpanelDataflow', () => {
     }
   });
 
-  it('is Degraded exactly for the Synced reasons a retry cannot fix', async () => {
+  it("is Degraded exactly for the Synced reasons a retry cannot fix (the engine's TERMINAL_REASONS)", async () => {
+    expect(TERMINAL_REASONS.length).toBeGreaterThan(0);
     const reasons = Object.values(CONDITION_REASONS);
     const results = await runHealthScript(SCRIPT, reasons.map(failingDataflow));
     const actual = Object.fromEntries(reasons.map((r, i) => [r, results[i]!.status]));

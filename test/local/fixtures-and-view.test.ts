@@ -1,9 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { withHealth } from '../../controller/local/health.js';
 import type { LocalRecord } from '../../controller/local/state.js';
 import { allReady, summaryLine } from '../../controller/local/summary.js';
 import { PlainView, renderTable, rowOf } from '../../controller/local/view.js';
-import { createFlowServiceClient, type Run } from '../../controller/flowservice/index.js';
+import { createFlowServiceClient } from '../../controller/flowservice/index.js';
 import { parseFixtures, readFixtures } from '../../simulator/fixtures.js';
 import { SIMULATOR_DEFAULTS, startSimulator } from '../../simulator/index.js';
 
@@ -46,45 +45,36 @@ const record = (status: LocalRecord['status']): LocalRecord => ({
   status,
 });
 
-const run = (status: string, done: boolean): Run =>
-  ({
-    id: 'run-1',
-    createdAt: Date.parse('2026-12-01T00:00:00Z'),
-    metrics: {
-      durationSummary: {
-        startedAtUTC: Date.parse('2026-12-01T00:00:00Z'),
-        ...(done ? { completedAtUTC: Date.parse('2026-12-01T00:01:00Z') } : {}),
-      },
-      recordSummary: done ? { inputRecordCount: 10, outputRecordCount: 9, failedRecordCount: 1 } : {},
-      statusSummary: { status },
-    },
-  }) as Run;
-
 describe('what the person sees', () => {
-  it('turns the newest run into lastRun and Healthy, keeping the last verdict while a run is in progress', () => {
-    const now = new Date('2026-12-01T00:02:00Z');
-    const ok = withHealth({ observedGeneration: 1 }, run('success', true), true, now);
-    expect(ok.lastRun).toEqual({
-      id: 'run-1',
-      status: 'success',
-      startedAt: '2026-12-01T00:00:00.000Z',
-      completedAt: '2026-12-01T00:01:00.000Z',
-      recordsRead: 10,
-      recordsWritten: 9,
-      recordsFailed: 1,
+  it('shows Healthy and the last run the engine recorded in status', () => {
+    const rec = record({
+      flow: { id: 'flow-1' },
+      lastRun: {
+        id: 'run-1',
+        status: 'success',
+        startedAt: '2026-12-01T00:00:00.000Z',
+        completedAt: '2026-12-01T00:01:00.000Z',
+        recordsWritten: 9,
+      },
+      conditions: [
+        {
+          type: 'Healthy',
+          status: 'True',
+          reason: 'RunSucceeded',
+          message: 'Run run-1 succeeded.',
+          lastTransitionTime: '2026-12-01T00:01:00Z',
+        },
+      ],
     });
-    expect(ok.conditions?.find((c) => c.type === 'Healthy')?.status).toBe('True');
-    const busy = withHealth(ok, { ...run('inProgress', false), id: 'run-2' }, true, now);
-    expect(busy.conditions?.find((c) => c.type === 'Healthy')?.reason).toBe('RunSucceeded');
-    const failed = withHealth(busy, run('failed', true), true, now);
-    expect(failed.conditions?.find((c) => c.type === 'Healthy')).toMatchObject({
-      status: 'False',
-      reason: 'RunFailed',
+    const row = rowOf('analytics/purchases', rec);
+    expect(row).toMatchObject({
+      healthy: 'True',
+      flowId: 'flow-1',
+      lastRun: 'success 2026-12-01 00:01 9 rec',
     });
-    expect(withHealth({}, undefined, true, now).conditions?.[0]).toMatchObject({
-      status: 'Unknown',
-      reason: 'NoRunsYet',
-    });
+    expect(renderTable([row])[1]).toMatch(
+      /^analytics\/purchases\s+-\s+-\s+True\s+flow-1\s+success 2026-12-01 00:01 9 rec$/,
+    );
   });
 
   it('renders a table row per dataflow with the reason when it is not Ready', () => {

@@ -44,7 +44,7 @@ describe('local mode against a separately started simulator', () => {
       '127.0.0.1:0',
       '--sim-speed',
       '60',
-      '--run-poll-period',
+      '--sync-period',
       '500ms',
       '--output',
       'plain',
@@ -81,15 +81,32 @@ describe('local mode against a separately started simulator', () => {
       expect(
         metricValue(text, 'controller_runtime_reconcile_total', { result: 'success' }),
       ).toBeGreaterThanOrEqual(4);
-      expect(metricValue(text, 'mixpaneldataflow_status_condition', { type: 'Ready' })).toBe(4);
-      await child.waitFor(/^analytics\/purchases .*lastRun=success/);
-      text = await scrape();
+      // The cluster controller's metric names (docs/metrics.md), not a local variant.
+      expect(metricValue(text, 'mixpanel_dataflow_status_condition', { type: 'Ready', status: 'True' })).toBe(
+        4,
+      );
+      expect(metricValue(text, 'mixpanel_dataflow_info', { name: 'purchases', sandbox: 'prod' })).toBe(1);
+      expect(metricValue(text, 'flowservice_requests_total')).toBeGreaterThan(0);
+      // Runs: the engine's run monitoring writes Healthy and lastRun into status and counts each run once.
+      await child.waitFor(/^analytics\/purchases Ready=True Synced=True Healthy=True .*lastRun=success/);
+      text = await eventually(
+        scrape,
+        (t) => metricValue(t, 'mixpanel_dataflow_runs_total', { name: 'purchases', status: 'success' }) >= 1,
+      );
       expect(
-        metricValue(text, 'mixpaneldataflow_runs_observed_total', { name: 'purchases' }),
+        metricValue(text, 'mixpanel_dataflow_runs_total', { name: 'purchases', status: 'success' }),
       ).toBeGreaterThanOrEqual(1);
       expect(
-        metricValue(text, 'mixpaneldataflow_last_run_records', { name: 'purchases', kind: 'written' }),
+        metricValue(text, 'mixpanel_dataflow_run_records_total', { name: 'purchases', outcome: 'written' }),
       ).toBeGreaterThan(0);
+      expect(
+        metricValue(text, 'mixpanel_dataflow_status_condition', {
+          name: 'purchases',
+          type: 'Healthy',
+          status: 'True',
+        }),
+      ).toBe(1);
+      expect(text).not.toMatch(/^mixpaneldataflow_/m);
 
       // Edit: a new interval is patched onto the same flow; an invalid file is reported, not fatal.
       const purchases = join(dir, '10-purchases.yaml');

@@ -2,9 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'yaml';
+import { createAdobeConnector } from '../../controller/adobe/index.js';
+import { localUid } from '../../controller/local/uid.js';
 import { PLAN_EXIT, runPlan } from '../../controller/plan/cli.js';
+import { mappingRows } from '../../controller/reconcile/desired.js';
+import { mappingSetName, type DataflowSpec } from '../../controller/reconcile/index.js';
+import { SIMULATOR_DEFAULTS, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { readFixtures } from '../../simulator/fixtures.js';
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { copyExamples, inventory, ofKind, requestCounts, start } from '../local/harness.js';
 
 let sim: RunningSimulator;
@@ -73,6 +78,15 @@ beforeAll(async () => {
   await local.waitFor(/^all 4 dataflows Ready/);
   expect(await local.stop('SIGINT')).toBe(0);
   flowIds = new Map(ofKind(await inventory(sim.url), 'flows').map((f) => [f.name!, f.id]));
+  // A mapping set outliving its chain (Data Prep cannot delete it) for a dataflow purchases-copy.
+  const spec = (parse(await readFile('examples/10-purchases.yaml', 'utf8')) as { spec: DataflowSpec }).spec;
+  const connector = createAdobeConnector({ imsUrl: sim.url, platformUrl: sim.url });
+  await connector.connect({ ...SIMULATOR_DEFAULTS, sandbox: 'prod' }).createMappingSet({
+    name: mappingSetName(localUid('analytics', 'purchases-copy')),
+    schemaId: spec.target.schemaId,
+    mappings: mappingRows(spec.mappings),
+  });
+  await connector.close();
   await fetch(`${sim.url}/__simulator/requests`, { method: 'DELETE' });
 }, 60_000);
 
@@ -219,6 +233,22 @@ describe('plan', () => {
       'analytics/app-events-hourly: no changes\n  note: manifest removed; deletionPolicy Orphan leaves the Adobe chain in place',
     );
     expect(out).toContain('Plan: 0 to create, 0 to update, 0 to replace, 4 to delete.');
+    expect(code).toBe(PLAN_EXIT.changes);
+  });
+
+  it('shows a mapping set the engine would adopt by name as no create, for a dataflow with no chain yet', async () => {
+    const dir = await examplesWith((_f, t) => t);
+    const copy = (await readFile(join(dir, '10-purchases.yaml'), 'utf8')).replace(
+      'name: purchases',
+      'name: purchases-copy',
+    );
+    await writeFile(join(dir, '20-purchases-copy.yaml'), copy);
+    const { code, out } = await plan(dir);
+    const s = section(out, 'analytics/purchases-copy');
+    expect(s).toContain('+ create baseConnection (not created yet)');
+    expect(s).toContain('+ create flow (not created yet)');
+    expect(s).not.toContain('mappingSet');
+    expect(section(out, 'analytics/purchases')).toBe('analytics/purchases: no changes');
     expect(code).toBe(PLAN_EXIT.changes);
   });
 

@@ -2,9 +2,15 @@ import { describe, expect, it } from '@jest/globals';
 import {
   Action,
   backoffDelay,
+  classify,
   CONDITION_REASONS,
   ENGINE_DEFAULTS,
+  isTerminalReason,
+  PORT_ERROR_KINDS,
+  PortError,
+  reconcile,
   setCondition,
+  type DataflowObject,
 } from '../../controller/reconcile/index.js';
 import { addRetired, MAX_RETIRED } from '../../controller/reconcile/act-context.js';
 import { readyAvailable, readyNot, syncedFailure } from '../../controller/reconcile/conditions.js';
@@ -41,6 +47,34 @@ describe('conditions', () => {
     for (let i = 1; i < 40; i++) list = addRetired(list, { kind: 'flow', id: `f${i}` });
     expect(list).toHaveLength(MAX_RETIRED);
     expect(list.at(-1)?.id).toBe('f39');
+  });
+
+  it('counts as terminal exactly the reasons of failures the engine does not retry with backoff', async () => {
+    for (const kind of PORT_ERROR_KINDS) {
+      const f = classify(new PortError(kind, 'refused'));
+      expect({ kind, terminal: isTerminalReason(f.reason) }).toEqual({
+        kind,
+        terminal: f.kind === 'Terminal' || f.kind === 'Credentials',
+      });
+    }
+    const object = {
+      uid: 'u',
+      namespace: 'analytics',
+      name: 'purchases',
+      generation: 1,
+      spec: { platform: { sandbox: 'prod', credentialsSecretRef: { name: 'aep' } } },
+    } as unknown as DataflowObject;
+    const res = await reconcile(
+      { object, secrets: {} },
+      {
+        connect: () => {
+          throw new Error('no Adobe call without the Secret');
+        },
+      },
+    );
+    expect(res.error?.reason).toBe(CONDITION_REASONS.SecretNotFound);
+    expect(isTerminalReason(res.error!.reason)).toBe(true);
+    expect(isTerminalReason(CONDITION_REASONS.ReconcileError)).toBe(false);
   });
 
   it('uses CamelCase reasons', () => {
