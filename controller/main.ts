@@ -9,7 +9,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { pino } from 'pino';
+import { createLogger } from './logging.js';
 import { createAdobeConnector } from './adobe/index.js';
 import { ConfigError, loadConfig, type ControllerConfig } from './config.js';
 import type { EngineFn } from './manager/engine-port.js';
@@ -19,21 +19,6 @@ import { describeOperation, reconcile, type Operation } from './reconcile/index.
 
 /** Exit codes of the process. */
 export const EXIT_CODES = { ok: 0, failed: 1, badConfig: 2 } as const;
-
-/** Paths pino censors wherever they appear in a log object. */
-export const LOG_REDACT_PATHS = [
-  'clientSecret',
-  'password',
-  'token',
-  'authorization',
-  '*.clientSecret',
-  '*.password',
-  '*.token',
-  '*.authorization',
-  '*.headers.authorization',
-  'data',
-  '*.data',
-];
 
 function kubeConfigFor(config: ControllerConfig): KubeConfig {
   const kc = new KubeConfig();
@@ -51,7 +36,7 @@ async function main(): Promise<void> {
     process.stderr.write(`${err.message}\n`);
     process.exit(EXIT_CODES.badConfig);
   }
-  const log = pino({ level: config.logLevel, redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' } });
+  const log = createLogger(config.logLevel);
   process.on('unhandledRejection', (reason) => log.error({ err: String(reason) }, 'unhandled rejection'));
 
   let kc: KubeConfig;

@@ -7,6 +7,7 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
+import { createLogger } from '../logging.js';
 import { createAdobeConnector } from '../adobe/index.js';
 import { KIND } from '../api/index.js';
 import { createMetrics } from '../metrics/metrics.js';
@@ -24,21 +25,6 @@ import { LOCAL_DEFAULTS, OptionsError, parseLocalOptions, type LocalOptions } fr
 import { SimClockDriver } from './sim-clock.js';
 import { LocalState } from './state.js';
 import { PlainView, TableView, type View } from './view.js';
-
-/** Paths pino censors (the cluster controller's list: secrets never reach logs). */
-export const LOG_REDACT_PATHS = [
-  'clientSecret',
-  'password',
-  'token',
-  'authorization',
-  '*.clientSecret',
-  '*.password',
-  '*.token',
-  '*.authorization',
-  '*.headers.authorization',
-  'data',
-  '*.data',
-];
 
 /** `controller` label of the controller-runtime metrics: the cluster controller's (lower-case kind). */
 const CONTROLLER_LABEL = KIND.toLowerCase();
@@ -113,13 +99,7 @@ async function main(): Promise<void> {
   const table = opts.output === 'table' || (opts.output === 'auto' && process.stdout.isTTY === true);
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const view: View = table ? new TableView(process.stdout) : new PlainView(say);
-  const log = pino(
-    {
-      level: opts.logLevel ?? (table ? 'error' : LOCAL_DEFAULTS.logLevel),
-      redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
-    },
-    pino.destination(2),
-  );
+  const log = createLogger(opts.logLevel ?? (table ? 'error' : LOCAL_DEFAULTS.logLevel), pino.destination(2));
 
   const ep = await endpoints(opts, (line) => view.note(line));
   const first = await readManifestDir(manifestsDir);
