@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     log,
     identity,
     onLostLeadership: () => process.exit(EXIT_CODES.failed),
+    onDataflowGone: (ref) => monitoring.dataflows.forget(ref),
   });
   monitoring.register(manager.metrics.registry);
 

@@ -62,6 +62,11 @@ export interface ManagerOptions {
   identity: string;
   /** Called when leadership is lost; the process must stop at once. */
   onLostLeadership: () => void;
+  /**
+   * Called when a dataflow is gone from the API server, however it went (also when someone removed
+   * the finalizer by hand), so per-dataflow state such as metric series can be dropped.
+   */
+  onDataflowGone?: (ref: { namespace: string; name: string }) => void;
 }
 
 interface Watched<T> {
@@ -278,6 +283,8 @@ export class Manager {
       this.index.remove(change.key);
       this.controller.forgetKey(change.key);
       if (change.obj.metadata.uid) this.statusWriter.forget(change.obj.metadata.uid);
+      const { namespace, name } = change.obj.metadata;
+      if (namespace && name) this.opts.onDataflowGone?.({ namespace, name });
       return;
     }
     this.index.set(change.key, change.obj.metadata.namespace!, referencedSecrets(change.obj));

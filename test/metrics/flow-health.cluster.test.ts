@@ -207,4 +207,29 @@ describe('flow health through the controller process', () => {
     await waitFor2('the dataflow gone', async () => (await dataflow(ns, NAME)) === undefined);
     await waitFor2('no series left', async () => !(await scrape(c)).includes(`name="${NAME}"`));
   }, 120_000);
+
+  it('drops the series of a dataflow whose finalizer someone removed by hand', async () => {
+    const c = controllers.at(-1)!;
+    const forced = 'forced';
+    await apply(JSON.stringify(dataflowManifest(ns, forced, await seedDataset(sim.url))));
+    await waitFor2('its series', async () =>
+      (await scrape(c)).includes(`mixpanel_dataflow_info{namespace="${ns}",name="${forced}"`),
+    );
+    // Paused, the controller holds the finalizer on delete; a person then strips it.
+    await kubectlOk(['annotate', 'mpdf', forced, '-n', ns, 'aepflows.io/paused=true']);
+    await kubectlOk(['delete', 'mpdf', forced, '-n', ns, '--wait=false']);
+    await waitFor2('deletion pending', async () => (await dataflow(ns, forced))?.metadata?.deletionTimestamp);
+    await kubectlOk([
+      'patch',
+      'mpdf',
+      forced,
+      '-n',
+      ns,
+      '--type=merge',
+      '-p',
+      '{"metadata":{"finalizers":null}}',
+    ]);
+    await waitFor2('the dataflow gone', async () => (await dataflow(ns, forced)) === undefined);
+    await waitFor2('no series left', async () => !(await scrape(c)).includes(`name="${forced}"`));
+  }, 120_000);
 });
