@@ -114,11 +114,15 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
         : client.targetConnections;
   return {
     getConnection: (kind, id) => orNull(async () => toConnection(await collection(kind).get(id))),
+    // Adobe documents `name` as a filter for base connections only. Every page is read and the
+    // name matched here, so a collection that ignored the filter costs more reads, never a duplicate.
     findConnectionByName: (kind, name) =>
       mapped(async () => {
-        const page = await collection(kind).list({ property: [`name==${name}`] });
-        const hit = page.items.find((c) => c.name === name);
-        return hit ? toConnection(hit) : null;
+        for await (const page of collection(kind).pages({ property: [`name==${name}`] })) {
+          const hit = page.items.find((c) => c.name === name);
+          if (hit) return toConnection(hit);
+        }
+        return null;
       }),
     createBaseConnection: (input) =>
       mapped(async () =>
