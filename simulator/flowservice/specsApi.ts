@@ -14,46 +14,34 @@ function specList(ctx: RequestContext, basePath: string, specs: Record<string, R
   });
 }
 
+/** GET `/<kind>/{id}` and GET `/<kind>` (the list) for one kind of spec. */
+function specRoutesFor(kind: 'connectionSpecs' | 'flowSpecs', specs: typeof CONNECTION_SPECS): Route[] {
+  return [
+    {
+      method: 'GET',
+      template: `${FLOW_BASE}/${kind}/{id}`,
+      handler: (ctx) => {
+        const spec = specs[ctx.params['id']!];
+        if (!spec) {
+          throw flowError(
+            404,
+            FLOW_CODES.RESOURCE_NOT_FOUND,
+            `The requested ${kind} resource ${ctx.params['id']} is not found. Verify the resource ID before trying again.`,
+          );
+        }
+        return { status: 200, body: { items: [spec] } };
+      },
+    },
+    {
+      method: 'GET',
+      template: `${FLOW_BASE}/${kind}`,
+      handler: (ctx) => ({ status: 200, body: specList(ctx, `/${kind}`, specs) }),
+    },
+  ];
+}
+
 /** Spec routes: GET /connectionSpecs/{id}, /flowSpecs/{id} (and the lists). */
 export const specRoutes: Route[] = [
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/connectionSpecs/{id}`,
-    handler: (ctx) => {
-      const spec = CONNECTION_SPECS[ctx.params['id']!];
-      if (!spec) {
-        throw flowError(
-          404,
-          FLOW_CODES.RESOURCE_NOT_FOUND,
-          `The requested connectionSpecs resource ${ctx.params['id']} is not found. Verify the resource ID before trying again.`,
-        );
-      }
-      return { status: 200, body: { items: [spec] } };
-    },
-  },
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/connectionSpecs`,
-    handler: (ctx) => ({ status: 200, body: specList(ctx, '/connectionSpecs', CONNECTION_SPECS) }),
-  },
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/flowSpecs/{id}`,
-    handler: (ctx) => {
-      const spec = FLOW_SPECS[ctx.params['id']!];
-      if (!spec) {
-        throw flowError(
-          404,
-          FLOW_CODES.RESOURCE_NOT_FOUND,
-          `The requested flowSpecs resource ${ctx.params['id']} is not found. Verify the resource ID before trying again.`,
-        );
-      }
-      return { status: 200, body: { items: [spec] } };
-    },
-  },
-  {
-    method: 'GET',
-    template: `${FLOW_BASE}/flowSpecs`,
-    handler: (ctx) => ({ status: 200, body: specList(ctx, '/flowSpecs', FLOW_SPECS) }),
-  },
+  ...specRoutesFor('connectionSpecs', CONNECTION_SPECS),
+  ...specRoutesFor('flowSpecs', FLOW_SPECS),
 ];
