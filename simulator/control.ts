@@ -10,6 +10,8 @@ import { parseFaultConfig } from './faults.js';
 import type { Reply } from './http.js';
 import { isObject } from './http.js';
 import { newEtag } from './ids.js';
+import type { RequestLog } from './request-log.js';
+import type { RunLedger } from './run-ledger.js';
 import type { OutcomeInput } from './runs.js';
 import { KINDS } from './store.js';
 
@@ -38,6 +40,10 @@ export interface ControlTarget {
   sim: Sim;
   faults: Faults;
   counters: Counters;
+  /** Every run ever produced, per flow (kept after a flow is deleted). */
+  ledger: RunLedger;
+  /** The platform requests received, in order. */
+  requestLog: RequestLog;
   /** Full reset: resources, runs, tokens, faults, counters, marks, clock. */
   reset(): void;
 }
@@ -86,7 +92,13 @@ function state(t: ControlTarget): Reply {
 }
 
 /** Handles one control request; `undefined` when the path is not a control endpoint. */
-export function control(t: ControlTarget, method: string, path: string, body: unknown): Reply | undefined {
+export function control(
+  t: ControlTarget,
+  method: string,
+  path: string,
+  body: unknown,
+  query: URLSearchParams = new URLSearchParams(),
+): Reply | undefined {
   const sim = t.sim;
   const key = `${method} ${path}`;
   switch (key) {
@@ -157,6 +169,15 @@ export function control(t: ControlTarget, method: string, path: string, body: un
     }
     case 'GET /__simulator/requests':
       return { status: 200, body: { counts: t.counters.snapshot(), tokenRequests: sim.ims.tokenRequests } };
+    case 'GET /__simulator/requests/log': {
+      const after = Number(query.get('after') ?? 0);
+      const limit = Number(query.get('limit') ?? 10_000);
+      if (!Number.isInteger(after) || after < 0 || !Number.isInteger(limit) || limit < 1)
+        badRequest('after and limit must be non-negative integers');
+      return { status: 200, body: t.requestLog.since(after, limit) };
+    }
+    case 'GET /__simulator/runs/ledger':
+      return { status: 200, body: { now: sim.clock.now(), flows: t.ledger.summary(sim.clock.now()) } };
     case 'DELETE /__simulator/requests':
       t.counters.reset();
       sim.ims.tokenRequests = 0;

@@ -1,8 +1,10 @@
 /** Fault injection for tests: error rates per status, added latency, rate limiting (429 + Retry-After),
- * dropped connections, and "fail the next N" rules. Randomness is seeded, so runs are reproducible. */
+ * dropped connections, broken answers (response-faults.ts), and "fail the next N" rules. Rules can be
+ * scoped to a sandbox. Randomness is seeded, so runs are reproducible. */
 import { ApiError, flowError, FLOW_CODES, gatewayError, GATEWAY_ERRORS } from './errors.js';
 import { isObject } from './http.js';
 import { seededRandom } from './ids.js';
+import { parseResponseFault, type ResponseFault } from './response-faults.js';
 
 /** One fault rule; it applies to requests whose method and path match. */
 export interface FaultRule {
@@ -10,6 +12,8 @@ export interface FaultRule {
   path?: string;
   /** HTTP method (any when absent). */
   method?: string;
+  /** Only requests whose `x-sandbox-name` is this (a sandbox-wide outage); any when absent. */
+  sandbox?: string;
   /** Probability per status code, e.g. `{"500": 0.1, "503": 0.05}`. */
   statusRates?: Record<string, number>;
   /** Always answer this status (combine with `times` to fail the next N requests). */
@@ -22,6 +26,8 @@ export interface FaultRule {
   dropRate?: number;
   /** At most `limit` requests per `windowMs`; beyond that 429 with Retry-After. */
   rateLimit?: { limit: number; windowMs: number; retryAfterSeconds?: number };
+  /** A broken answer instead of (or after) handling the request. */
+  response?: ResponseFault;
 }
 
 /** What POST /__simulator/faults accepts. */
@@ -35,6 +41,7 @@ export interface FaultDecision {
   delayMs: number;
   drop: boolean;
   error?: ApiError;
+  response?: ResponseFault;
 }
 
 interface LiveRule extends FaultRule {
@@ -77,6 +84,7 @@ export function parseFaultConfig(body: unknown): FaultConfig {
   for (const r of body['rules']) {
     if (!isObject(r)) throw new TypeError('each rule must be an object');
     if (typeof r['path'] === 'string') new RegExp(r['path']);
+    if (r['response'] !== undefined) parseResponseFault(r['response']);
   }
   return { seed: typeof body['seed'] === 'number' ? body['seed'] : 1, rules: body['rules'] as FaultRule[] };
 }
@@ -111,16 +119,17 @@ export class Faults {
   }
 
   /** Decides what happens to one request. */
-  decide(method: string, path: string, nowMs: number): FaultDecision {
+  decide(method: string, path: string, nowMs: number, sandbox?: string): FaultDecision {
     const d: FaultDecision = { delayMs: 0, drop: false };
     for (const rule of this.rules) {
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       if (rule.re && !rule.re.test(path)) continue;
+      if (rule.sandbox !== undefined && rule.sandbox !== sandbox) continue;
       if (rule.times !== undefined && rule.matched >= rule.times) continue;
       rule.matched += 1;
       if (rule.latencyMs)
         d.delayMs += rule.latencyMs + Math.floor(this.random() * (rule.latencyJitterMs ?? 0));
-      if (d.drop || d.error) continue;
+      if (d.drop || d.error || d.response) continue;
       if (rule.dropRate && this.random() < rule.dropRate) {
         d.drop = true;
         continue;
@@ -142,6 +151,10 @@ export class Faults {
       }
       if (rule.status !== undefined) {
         d.error = injectedError(rule.status, path);
+        continue;
+      }
+      if (rule.response && this.random() < (rule.response.rate ?? 1)) {
+        d.response = rule.response;
         continue;
       }
       if (rule.statusRates) {

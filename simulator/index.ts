@@ -17,6 +17,8 @@ import { sourceConnectionRoutes } from './flowservice/sourceConnections.js';
 import { targetConnectionRoutes } from './flowservice/targetConnections.js';
 import { isObject } from './http.js';
 import { RUN_ERRORS, RunEngine } from './runs.js';
+import { RequestLog } from './request-log.js';
+import { RunLedger } from './run-ledger.js';
 import { schemaRegistryRoutes } from './schemaregistry.js';
 import { createSimServer } from './server.js';
 import { Store } from './store.js';
@@ -82,7 +84,7 @@ function resolveConfig(opts: SimulatorOptions): SimConfig {
   };
 }
 
-function buildSim(config: SimConfig): Sim {
+function buildSim(config: SimConfig, ledger: RunLedger): Sim {
   const clock = new SimClock();
   const store = new Store();
   const mixpanel = new MixpanelMarks();
@@ -109,7 +111,9 @@ function buildSim(config: SimConfig): Sim {
     store,
     ims,
     mixpanel,
-    runs: new RunEngine(config.runHistoryPerFlow, forcedFailure),
+    runs: new RunEngine(config.runHistoryPerFlow, forcedFailure, (r) =>
+      ledger.record(r.flowId, r.startedAt, r.outcome.durationMs, r.outcome.status),
+    ),
     tenantOf: (orgId) =>
       orgId === config.orgId
         ? config.tenantId
@@ -123,7 +127,9 @@ function buildSim(config: SimConfig): Sim {
 /** Starts a simulator; resolves once it listens. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const config = resolveConfig(opts);
-  const sim = buildSim(config);
+  const ledger = new RunLedger();
+  const requestLog = new RequestLog();
+  const sim = buildSim(config, ledger);
   const loadAll = () => opts.fixtures && loadFixtures(sim, opts.fixtures);
   loadAll();
   const faults = new Faults();
@@ -132,6 +138,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
     sim,
     faults,
     counters,
+    ledger,
+    requestLog,
     reset(): void {
       sim.store.clear();
       sim.runs.reset();
@@ -141,6 +149,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
       sim.clock.reset();
       faults.clear();
       counters.reset();
+      ledger.reset();
+      requestLog.reset();
       loadAll();
     },
   };

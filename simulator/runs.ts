@@ -109,6 +109,8 @@ export class RunEngine {
     private readonly maxPerFlow: number,
     /** Lets the server fail runs whose Mixpanel account or project a test marked invalid. */
     private readonly forcedFailure: (flowId: string) => OutcomeInput | undefined = () => undefined,
+    /** Told of every run produced (the run ledger). */
+    private readonly onRun: (run: RunRecord) => void = () => {},
   ) {}
 
   /** Starts (or restarts) producing runs for an enabled flow: first at max(startTime, now) (or one period
@@ -216,6 +218,7 @@ export class RunEngine {
     };
     list.push(run);
     this.byId.set(run.id, run);
+    this.onRun(run);
     while (list.length > this.maxPerFlow) this.byId.delete(list.shift()!.id);
     this.history.set(s.flowId, list);
     return run;

@@ -7,7 +7,14 @@ import type { ControlTarget } from './control.js';
 import { control } from './control.js';
 import { ApiError, contentTypeError, serviceError } from './errors.js';
 import type { Reply } from './http.js';
-import { parseJsonBody, readBody, send } from './http.js';
+import { isObject, parseJsonBody, readBody, send } from './http.js';
+import { sendResponseFault, type ResponseFault } from './response-faults.js';
+
+/** A broken answer (response-faults.ts), with the real one when the request was handled first. */
+interface Broken {
+  broken: ResponseFault;
+  reply?: Reply;
+}
 
 interface CompiledRoute extends Route {
   segments: string[];
@@ -87,7 +94,7 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
   const compiled = compile(routes);
   const sim: Sim = target.sim;
 
-  async function handle(req: IncomingMessage): Promise<Reply | 'dropped'> {
+  async function handle(req: IncomingMessage): Promise<Reply | Broken | 'dropped'> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
@@ -101,7 +108,7 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
         return { status: 400, body: { error: 'bad_request', message: 'body is not JSON' } };
       }
       return (
-        control(target, method, pathname, body) ?? {
+        control(target, method, pathname, body, url.searchParams) ?? {
           status: 404,
           body: { error: 'not_found', message: 'unknown control endpoint' },
         }
@@ -115,8 +122,23 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
       : matchRoute(compiled, method, segments);
     // Keys are templates, never raw paths, so the counter map stays bounded.
     target.counters.add(`${method} ${knownTemplate ?? '<unmatched>'}`);
+    const sandbox = req.headers['x-sandbox-name'];
+    const logged = target.requestLog.add({
+      at: Date.now(),
+      method,
+      template: knownTemplate ?? '<unmatched>',
+      path: pathname,
+      // A token request's query could carry a client secret: never logged.
+      query: isIms ? '' : url.search.replace(/^\?/, ''),
+      ...(typeof sandbox === 'string' ? { sandbox } : {}),
+    });
 
-    const decision = target.faults.decide(method, pathname, Date.now());
+    const decision = target.faults.decide(
+      method,
+      pathname,
+      Date.now(),
+      typeof sandbox === 'string' ? sandbox : undefined,
+    );
     if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
     if (decision.drop) {
       req.socket.destroy();
@@ -126,42 +148,60 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
       req.resume();
       throw decision.error;
     }
-
-    if (isIms) {
-      if (method !== 'POST')
-        return { status: 405, body: { error: 'invalid_request', error_description: 'use POST' } };
-      const form = new URLSearchParams(url.search);
-      const type = String(req.headers['content-type'] ?? '');
-      const text = await readBody(req);
-      if (type.includes('application/x-www-form-urlencoded') || text.includes('=')) {
-        for (const [k, v] of new URLSearchParams(text)) form.set(k, v);
-      }
-      return { status: 200, body: sim.ims.issue(form) };
-    }
-
-    if (!route) {
+    if (decision.response && !decision.response.afterHandler) {
       req.resume();
-      return knownTemplate !== undefined
-        ? { status: 405, body: { error_code: '405000', message: 'Method not allowed' } }
-        : { status: 404, body: { error_code: '404000', message: 'Resource not found' } };
+      return { broken: decision.response };
     }
-    const call = authenticate(req.headers, sim.ims);
-    sim.runs.tick(sim.clock.now());
-    return route.handler({
-      sim,
-      call,
-      method,
-      params,
-      query: url.searchParams,
-      headers: req.headers,
-      json: () => jsonBody(req),
-    });
+    if (!decision.response) return serve();
+    const broken = decision.response;
+    return serve().then(
+      (reply) => ({ broken, reply }),
+      (e: unknown) => ({ broken, reply: errorReply(e) }),
+    );
+
+    async function serve(): Promise<Reply> {
+      if (isIms) {
+        if (method !== 'POST')
+          return { status: 405, body: { error: 'invalid_request', error_description: 'use POST' } };
+        const form = new URLSearchParams(url.search);
+        const type = String(req.headers['content-type'] ?? '');
+        const text = await readBody(req);
+        if (type.includes('application/x-www-form-urlencoded') || text.includes('=')) {
+          for (const [k, v] of new URLSearchParams(text)) form.set(k, v);
+        }
+        return { status: 200, body: sim.ims.issue(form) };
+      }
+
+      if (!route) {
+        req.resume();
+        return knownTemplate !== undefined
+          ? { status: 405, body: { error_code: '405000', message: 'Method not allowed' } }
+          : { status: 404, body: { error_code: '404000', message: 'Resource not found' } };
+      }
+      const call = authenticate(req.headers, sim.ims);
+      sim.runs.tick(sim.clock.now());
+      return route.handler({
+        sim,
+        call,
+        method,
+        params,
+        query: url.searchParams,
+        headers: req.headers,
+        json: async () => {
+          const body = await jsonBody(req);
+          if (isObject(body) && typeof body['name'] === 'string') logged.name = body['name'];
+          return body;
+        },
+      });
+    }
   }
 
   const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000 }, (req, res) => {
     handle(req).then(
       (reply) => {
-        if (reply !== 'dropped') send(res, reply);
+        if (reply === 'dropped') return;
+        if ('broken' in reply) sendResponseFault(res, reply.broken, reply.reply);
+        else send(res, reply);
       },
       (e: unknown) => send(res, errorReply(e)),
     );

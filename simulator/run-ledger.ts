@@ -1,0 +1,52 @@
+/**
+ * Every run the simulator ever produced, per flow, kept after the flow is deleted (Flow Service
+ * forgets a deleted flow's runs). A test compares what a controller counted against it: a count
+ * above the ledger's finished runs is a double count. `GET /__simulator/runs/ledger`.
+ */
+
+/** What the ledger keeps of one run. */
+interface LedgerRun {
+  completesAt: number;
+  status: string;
+}
+
+/** Per flow: runs finished by now (by outcome) and runs still in progress. */
+export interface LedgerSummary {
+  finished: number;
+  byStatus: Record<string, number>;
+  inProgress: number;
+}
+
+/** The ledger. */
+export class RunLedger {
+  private readonly byFlow = new Map<string, LedgerRun[]>();
+
+  /** Records one produced run. */
+  record(flowId: string, startedAt: number, durationMs: number, status: string): void {
+    const list = this.byFlow.get(flowId) ?? [];
+    list.push({ completesAt: startedAt + durationMs, status });
+    this.byFlow.set(flowId, list);
+  }
+
+  /** Per-flow summary at simulated time `now`. */
+  summary(now: number): Record<string, LedgerSummary> {
+    const out: Record<string, LedgerSummary> = {};
+    for (const [flowId, runs] of this.byFlow) {
+      const s: LedgerSummary = { finished: 0, byStatus: {}, inProgress: 0 };
+      for (const r of runs) {
+        if (r.completesAt > now) s.inProgress += 1;
+        else {
+          s.finished += 1;
+          s.byStatus[r.status] = (s.byStatus[r.status] ?? 0) + 1;
+        }
+      }
+      out[flowId] = s;
+    }
+    return out;
+  }
+
+  /** Forgets everything. */
+  reset(): void {
+    this.byFlow.clear();
+  }
+}
