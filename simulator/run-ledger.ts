@@ -10,8 +10,9 @@ interface LedgerRun {
   status: string;
 }
 
-/** Per flow: runs finished by now (by outcome) and runs still in progress. */
+/** Per flow: its name when the first run was produced, runs finished by now (by outcome) and runs still in progress. */
 export interface LedgerSummary {
+  name?: string;
   finished: number;
   byStatus: Record<string, number>;
   inProgress: number;
@@ -20,9 +21,11 @@ export interface LedgerSummary {
 /** The ledger. */
 export class RunLedger {
   private readonly byFlow = new Map<string, LedgerRun[]>();
+  private readonly names = new Map<string, string>();
 
   /** Records one produced run. */
-  record(flowId: string, startedAt: number, durationMs: number, status: string): void {
+  record(flowId: string, name: unknown, startedAt: number, durationMs: number, status: string): void {
+    if (typeof name === 'string' && !this.names.has(flowId)) this.names.set(flowId, name);
     const list = this.byFlow.get(flowId) ?? [];
     list.push({ completesAt: startedAt + durationMs, status });
     this.byFlow.set(flowId, list);
@@ -32,7 +35,8 @@ export class RunLedger {
   summary(now: number): Record<string, LedgerSummary> {
     const out: Record<string, LedgerSummary> = {};
     for (const [flowId, runs] of this.byFlow) {
-      const s: LedgerSummary = { finished: 0, byStatus: {}, inProgress: 0 };
+      const name = this.names.get(flowId);
+      const s: LedgerSummary = { ...(name ? { name } : {}), finished: 0, byStatus: {}, inProgress: 0 };
       for (const r of runs) {
         if (r.completesAt > now) s.inProgress += 1;
         else {
@@ -48,5 +52,6 @@ export class RunLedger {
   /** Forgets everything. */
   reset(): void {
     this.byFlow.clear();
+    this.names.clear();
   }
 }

@@ -55,7 +55,7 @@ export type InvalidEdit = (typeof INVALID_EDITS)[number];
 /** Out-of-band edits made in Adobe (as in the AEP UI). */
 export const OOB_EDITS = ['flow-schedule', 'flow-disabled', 'flow-renamed'] as const;
 /** Links deleted out of band. */
-export const OOB_DELETES = ['flow', 'sourceConnection', 'targetConnection'] as const;
+export const OOB_DELETES = ['flow', 'sourceConnection', 'targetConnection', 'baseConnection'] as const;
 
 /** A create's full spec input (Secrets and target are resolved when it runs). */
 export interface CreateSpec {

@@ -1,0 +1,102 @@
+/**
+ * The simulator as a child process (`simulator/main.ts`), its control endpoints, and the clock
+ * driver that makes simulated time run `speed` times faster than real time, so runs happen and
+ * tokens age during the soak.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A resource as `/__simulator/state` lists it. */
+export interface SimResource {
+  kind: string;
+  id: string;
+  name?: string;
+  sandboxName: string;
+  state?: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- simulator documents are free-form JSON
+  doc: any;
+}
+
+/** One request of the simulator's request log. */
+export interface LoggedRequest {
+  seq: number;
+  at: number;
+  method: string;
+  template: string;
+  path: string;
+  query: string;
+  name?: string;
+}
+
+/** The running simulator. */
+export interface SimProcess {
+  url: string;
+  control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  state(): Promise<{ now: number; resources: SimResource[] }>;
+  ledger(): Promise<Record<string, { name?: string; finished: number }>>;
+  requestsAfter(seq: number): Promise<{ entries: LoggedRequest[]; last: number; dropped: number }>;
+  /** Starts advancing the clock; returns a stop function. */
+  driveClock(speed: number): () => void;
+  stop(): Promise<void>;
+}
+
+/** Starts `npm run simulator -- --port 0` as a child and waits for its one line. */
+export async function startSimProcess(logFile: string): Promise<SimProcess> {
+  const proc: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'simulator/main.ts', '--port', '0'],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const log = createWriteStream(logFile);
+  proc.stderr!.pipe(log);
+  const url = await new Promise<string>((resolve, reject) => {
+    proc.once('exit', (code) => reject(new Error(`simulator exited with ${code}`)));
+    createInterface({ input: proc.stdout! }).on('line', (line) => {
+      log.write(`${line}\n`);
+      const m = /^listening on (\S+)/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+  });
+  const control = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}/__simulator/${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    });
+    if (!res.ok) throw new Error(`${method} /__simulator/${path}: ${res.status} ${await res.text()}`);
+    return (res.status === 204 ? undefined : await res.json()) as T;
+  };
+  return {
+    url,
+    control,
+    state: () => control('GET', 'state'),
+    ledger: async () =>
+      (await control<{ flows: Record<string, { name?: string; finished: number }> }>('GET', 'runs/ledger'))
+        .flows,
+    requestsAfter: (seq) => control('GET', `requests/log?after=${seq}`),
+    driveClock: (speed) => {
+      let last = Date.now();
+      const timer = setInterval(() => {
+        const now = Date.now();
+        const advanceMs = (now - last) * (speed - 1);
+        last = now;
+        control('POST', 'clock', { advanceMs }).catch(() => {});
+      }, 1000);
+      return () => clearInterval(timer);
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (proc.exitCode !== null) return resolve();
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      }),
+  };
+}
