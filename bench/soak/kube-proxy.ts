@@ -81,7 +81,8 @@ export async function startKubeProxy(admin: KubeConfig, kubeconfigPath: string):
     stringify({
       apiVersion: 'v1',
       kind: 'Config',
-      clusters: [{ name: 'soak-proxy', cluster: { server: url } }],
+      // client-node refuses plain HTTP unless TLS verification is off (there is no TLS to verify).
+      clusters: [{ name: 'soak-proxy', cluster: { server: url, 'insecure-skip-tls-verify': true } }],
       users: [{ name: 'soak-proxy', user: {} }],
       contexts: [{ name: 'soak-proxy', context: { cluster: 'soak-proxy', user: 'soak-proxy' } }],
       'current-context': 'soak-proxy',
