@@ -112,13 +112,7 @@ function buildSim(config: SimConfig, ledger: RunLedger): Sim {
     ims,
     mixpanel,
     runs: new RunEngine(config.runHistoryPerFlow, forcedFailure, (r) =>
-      ledger.record(
-        r.flowId,
-        store.find(r.flowId)?.doc['name'],
-        r.startedAt,
-        r.outcome.durationMs,
-        r.outcome.status,
-      ),
+      ledger.record(r.flowId, r.sourceConnectionId, r.startedAt, r.outcome.durationMs, r.outcome.status),
     ),
     tenantOf: (orgId) =>
       orgId === config.orgId

@@ -10,9 +10,9 @@ interface LedgerRun {
   status: string;
 }
 
-/** Per flow: its name when the first run was produced, runs finished by now (by outcome) and runs still in progress. */
+/** Per flow: the source connection it read, runs finished by now (by outcome) and runs still in progress. */
 export interface LedgerSummary {
-  name?: string;
+  sourceConnectionId?: string;
   finished: number;
   byStatus: Record<string, number>;
   inProgress: number;
@@ -21,11 +21,17 @@ export interface LedgerSummary {
 /** The ledger. */
 export class RunLedger {
   private readonly byFlow = new Map<string, LedgerRun[]>();
-  private readonly names = new Map<string, string>();
+  private readonly sources = new Map<string, string>();
 
   /** Records one produced run. */
-  record(flowId: string, name: unknown, startedAt: number, durationMs: number, status: string): void {
-    if (typeof name === 'string' && !this.names.has(flowId)) this.names.set(flowId, name);
+  record(
+    flowId: string,
+    sourceConnectionId: string,
+    startedAt: number,
+    durationMs: number,
+    status: string,
+  ): void {
+    if (!this.sources.has(flowId)) this.sources.set(flowId, sourceConnectionId);
     const list = this.byFlow.get(flowId) ?? [];
     list.push({ completesAt: startedAt + durationMs, status });
     this.byFlow.set(flowId, list);
@@ -35,8 +41,8 @@ export class RunLedger {
   summary(now: number): Record<string, LedgerSummary> {
     const out: Record<string, LedgerSummary> = {};
     for (const [flowId, runs] of this.byFlow) {
-      const name = this.names.get(flowId);
-      const s: LedgerSummary = { ...(name ? { name } : {}), finished: 0, byStatus: {}, inProgress: 0 };
+      const sourceConnectionId = this.sources.get(flowId);
+      const s: LedgerSummary = { sourceConnectionId, finished: 0, byStatus: {}, inProgress: 0 };
       for (const r of runs) {
         if (r.completesAt > now) s.inProgress += 1;
         else {
@@ -52,6 +58,6 @@ export class RunLedger {
   /** Forgets everything. */
   reset(): void {
     this.byFlow.clear();
-    this.names.clear();
+    this.sources.clear();
   }
 }

@@ -42,15 +42,26 @@ const KIND_OF_LINK = {
   flow: 'flows',
 } as const;
 
-/** Resources of our chain kinds by owner uid (name prefix). */
+/**
+ * Resources of our chain kinds by owner uid. Connections and mapping sets carry the uid in their
+ * name; a flow is named for people (spec.displayName), so it belongs to the owner of the source
+ * connection it reads. A flow whose source is gone is listed under `''` (owner unknown).
+ */
 export function ownedResources(resources: SimResource[]): Map<string, SimResource[]> {
   const out = new Map<string, SimResource[]>();
+  const add = (uid: string, r: SimResource) => out.set(uid, [...(out.get(uid) ?? []), r]);
+  const ownerOf = new Map<string, string>();
   for (const r of resources) {
     const m = OWNED_NAME.exec(String(r.name ?? r.doc?.name ?? ''));
-    if (!m) continue;
-    const list = out.get(m[1]!) ?? [];
-    list.push(r);
-    out.set(m[1]!, list);
+    if (m && r.kind !== 'flows') {
+      ownerOf.set(r.id, m[1]!);
+      add(m[1]!, r);
+    }
+  }
+  for (const r of resources.filter((x) => x.kind === 'flows')) {
+    const uid = ownerOf.get(String(r.doc?.sourceConnectionIds?.[0] ?? ''));
+    if (uid) add(uid, r);
+    else if (/MixpanelDataflow controller/.test(String(r.doc?.description ?? ''))) add('', r);
   }
   return out;
 }

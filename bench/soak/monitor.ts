@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import type { MixpanelDataflow } from '../../controller/api/index.js';
 import type { KubeHttp } from '../../controller/runtime/kube-http.js';
-import { OWNED_NAME, OWNED_NAME_IN, type Violation } from './end-state.js';
+import { OWNED_NAME, OWNED_NAME_IN, ownedResources, type Violation } from './end-state.js';
 import type { Fleet, Incarnation } from './fleet.js';
 import type { LeakScanner } from './leaks.js';
 import type { SoakProfile } from './profile.js';
@@ -111,10 +111,8 @@ export class Monitor {
       for (const e of events?.items ?? []) this.o.leaks.scan(JSON.stringify(e), 'event', ns);
     }
     const state = await this.o.sim.state().catch(() => undefined);
-    for (const r of state?.resources ?? []) {
-      const m = OWNED_NAME.exec(String(r.name ?? ''));
-      if (m) this.idOwner.set(r.id, m[1]!);
-    }
+    for (const [uid, list] of ownedResources(state?.resources ?? []))
+      for (const r of list) this.idOwner.set(r.id, uid);
     await this.scrapeAndCompare();
     await this.attributeCalls();
     for (const inc of this.o.fleet.alive()) {
@@ -164,8 +162,8 @@ export class Monitor {
     const ledger = await this.o.sim.ledger().catch(() => undefined);
     if (!ledger) return;
     const produced = new Map<string, number>();
-    for (const f of Object.values(ledger)) {
-      const uid = OWNED_NAME.exec(f.name ?? '')?.[1];
+    for (const [flowId, f] of Object.entries(ledger)) {
+      const uid = this.idOwner.get(flowId) ?? this.idOwner.get(f.sourceConnectionId ?? '');
       if (uid) produced.set(uid, (produced.get(uid) ?? 0) + f.finished);
     }
     const total = new Map<string, number>();
@@ -220,8 +218,7 @@ export class Monitor {
   }
 
   private owner(e: { path: string; query: string; name?: string }): string {
-    const byName =
-      OWNED_NAME.exec(e.name ?? '') ?? OWNED_NAME.exec(decodeURIComponent(e.query).replace(/^.*?==/, ''));
+    const byName = OWNED_NAME.exec(e.name ?? '') ?? OWNED_NAME_IN.exec(decodeURIComponent(e.query));
     if (byName) return byName[1]!;
     for (const token of `${e.path}/${decodeURIComponent(e.query)}`.split(/[/=&,?]+/)) {
       const uid = this.idOwner.get(token);

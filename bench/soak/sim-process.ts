@@ -37,7 +37,7 @@ export interface SimProcess {
   url: string;
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   state(): Promise<{ now: number; resources: SimResource[] }>;
-  ledger(): Promise<Record<string, { name?: string; finished: number }>>;
+  ledger(): Promise<Record<string, { sourceConnectionId?: string; finished: number }>>;
   requestsAfter(seq: number): Promise<{ entries: LoggedRequest[]; last: number; dropped: number }>;
   /** Starts advancing the clock; returns a stop function. */
   driveClock(speed: number): () => void;

@@ -70,7 +70,7 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
     let leaderChanges = 0;
     let lastLeader: string | undefined;
     const restarts: { at: number; inc: string }[] = [];
-    let executor: Executor | undefined;
+    const late: { executor?: Executor } = {};
     fleet = new Fleet({
       profile: p,
       kubeconfig: proxy.kubeconfigPath,
@@ -85,7 +85,7 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
           lastLeader = who;
         }
         if (l.msg === 'watch restarted') restarts.push({ at: Date.now(), inc: who });
-        executor?.onLine(l);
+        late.executor?.onLine(l);
       },
     });
     fleet.start();
@@ -94,7 +94,8 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
     while (!fleet.leader() && Date.now() < leaderDeadline) await sleep(200);
     if (!fleet.leader()) throw new Error(`no controller became leader; see ${logDir}`);
 
-    executor = new Executor({ profile: p, user, fleet, sim, plane, proxy, log });
+    const executor = new Executor({ profile: p, user, fleet, sim, plane, proxy, log });
+    late.executor = executor;
     monitor.start();
     let monitoring = true;
     const loop = (async () => {

@@ -10,6 +10,7 @@ import {
 import { EVENT_REASONS, normal } from './events.js';
 import type { Operation } from './plan.js';
 import type { PatchOp } from './ports.js';
+import { deleteConnectionAndStrays } from './stray-flows.js';
 
 /** Runs one flow operation (create, replace, update, enable, disable). */
 export async function executeFlow(op: Operation, ctx: ActContext, outcome: ActOutcome): Promise<void> {
@@ -121,6 +122,10 @@ export async function deleteRetired(ctx: ActContext, op: Operation): Promise<voi
   // Never delete something the current chain still uses.
   if (!live.includes(id)) {
     if (op.link === 'flow') await ctx.port.deleteFlow(id);
+    else if (op.link === 'sourceConnection' || op.link === 'targetConnection')
+      await deleteConnectionAndStrays(ctx.port, s, op.link, id, (stray) =>
+        ctx.emit(normal(EVENT_REASONS.Deleted, `Deleted flow ${stray}: it was left on ${op.link} ${id}.`)),
+      );
     else if (op.link !== 'mappingSet') await ctx.port.deleteConnection(op.link, id);
     ctx.emit(normal(EVENT_REASONS.Deleted, `Deleted ${op.link} ${id}: ${op.reason}.`));
   }

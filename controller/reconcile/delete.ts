@@ -15,6 +15,7 @@ import { planDeletion, type Operation } from './plan.js';
 import type { AdobePort } from './ports.js';
 import { result, type ReconcileResult } from './result.js';
 import type { Session } from './session.js';
+import { deleteConnectionAndStrays } from './stray-flows.js';
 
 /** Reconciles a CR that has a deletionTimestamp. */
 export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
@@ -78,6 +79,10 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
 async function remove(s: Session, port: AdobePort, op: Operation): Promise<void> {
   const id = op.id as string;
   if (op.link === 'flow') await port.deleteFlow(id);
+  else if (op.link === 'sourceConnection' || op.link === 'targetConnection')
+    await deleteConnectionAndStrays(port, s.status, op.link, id, (stray) =>
+      s.emit(normal(EVENT_REASONS.Deleted, `Deleted flow ${stray}: it was left on ${op.link} ${id}.`)),
+    );
   else if (op.link !== 'mappingSet') await port.deleteConnection(op.link, id);
   await s.record((st) => {
     for (const slot of ['flow', 'sourceConnection', 'targetConnection', 'baseConnection'] as const)
