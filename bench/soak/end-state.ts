@@ -167,8 +167,11 @@ function chainViolations(
   const transform = (f.transformations ?? []).find((t: { name?: string }) => t.name === 'Mapping');
   eq('flow mapping set', transform?.params?.mappingId, mapping.id);
   eq('flow mapping version', String(transform?.params?.mappingVersion), String(mapping.doc.version));
+  // Data Prep answers sourceType as a media type: text/x.schema-path for a field, text/x.aep-xl for an expression.
+  const kindOf = (t: string | undefined) =>
+    t === 'EXPRESSION' || t === 'text/x.aep-xl' ? 'expression' : 'field';
   const rows = (list: { sourceType?: string; source?: string; destination: string }[]) =>
-    list.map((m) => `${m.destination}=${m.sourceType}:${m.source}`).sort();
+    list.map((m) => `${m.destination}=${kindOf(m.sourceType)}:${m.source}`).sort();
   eq(
     'mapping set rows',
     rows(mapping.doc.mappings ?? []),

@@ -104,7 +104,9 @@ export function soakProfile(o: SoakOptions): SoakProfile {
     },
     bounds: {
       convergenceMs,
-      callsPerDataflowMinute: 60,
+      // 2 calls/s for a whole minute: a fifth of the org's default budget spent on one dataflow.
+      // A create, a replace and the retries of a fault window fit under it; a hot loop does not.
+      callsPerDataflowMinute: 120,
       rssMiB: 400,
     },
   };
