@@ -76,7 +76,13 @@ export class KubeHttp {
    * the server ends the stream or `signal` aborts it; rejects on a non-200 answer or a broken stream.
    */
   async stream(path: string, opts: RequestOptions, onLine: (value: unknown) => void): Promise<void> {
-    const res = await this.send('GET', path, opts, undefined);
+    let res: http.IncomingMessage;
+    try {
+      res = await this.send('GET', path, opts, undefined);
+    } catch (err) {
+      if (opts.signal?.aborted) return;
+      throw err;
+    }
     if (res.statusCode !== 200) throw apiError(res.statusCode!, await readAll(res));
     await new Promise<void>((resolve, reject) => {
       const lines = createInterface({ input: res, crlfDelay: Infinity });
@@ -142,18 +148,25 @@ export class KubeHttp {
       : new http.Agent({ keepAlive: true });
     const lib = isHttps ? https : http;
     return new Promise((resolve, reject) => {
-      const req = lib.request(url, { method, headers, agent: this.agent, signal: opts.signal }, resolve);
+      // The signal is not handed to http.request: Node destroys the socket with an AbortError,
+      // and when the response has just been read to its end the keep-alive agent has already
+      // taken the socket back and removed the request's error listener — an unhandled 'error'
+      // that kills the process (a watch ending with an ERROR event; nodejs/node#65938).
+      const req = lib.request(url, { method, headers, agent: this.agent }, resolve);
+      abortWith(req, opts.signal);
       if (timeoutMs !== undefined)
         req.setTimeout(timeoutMs, () =>
           req.destroy(new KubeApiError(`${method} ${url.pathname} timed out`, undefined, 'Timeout')),
         );
       req.on('error', (err) =>
         reject(
-          err instanceof KubeApiError
-            ? err
-            : new KubeApiError(`${method} ${url.pathname}: ${err.message}`, undefined, undefined, {
-                cause: err,
-              }),
+          opts.signal?.aborted
+            ? new KubeApiError(`${method} ${url.pathname} aborted`, undefined, 'Aborted')
+            : err instanceof KubeApiError
+              ? err
+              : new KubeApiError(`${method} ${url.pathname}: ${err.message}`, undefined, undefined, {
+                  cause: err,
+                }),
         ),
       );
       req.end(payload);
@@ -164,6 +177,21 @@ export class KubeHttp {
   close(): void {
     this.agent?.destroy();
   }
+}
+
+/**
+ * Destroys `req` when `signal` aborts, until the response has been read: then an abort is a
+ * no-op (the socket may serve another request). The destroy carries no error, so no socket ever
+ * emits one; the request's own 'error' or the response's 'aborted' tells the waiting caller.
+ */
+function abortWith(req: http.ClientRequest, signal: AbortSignal | undefined): void {
+  if (!signal) return;
+  const abort = () => req.destroy();
+  if (signal.aborted) return abort();
+  signal.addEventListener('abort', abort, { once: true });
+  const detach = () => signal.removeEventListener('abort', abort);
+  req.once('close', detach);
+  req.once('response', (res: http.IncomingMessage) => res.once('end', detach));
 }
 
 function readAll(res: http.IncomingMessage): Promise<string> {
