@@ -174,7 +174,11 @@ export function collection<S extends z.ZodType, C>(
   };
 }
 
-/** GET of one item, unwrapped from `{items:[…]}`; an empty list is `not-found`. */
+/**
+ * GET of one item, unwrapped from `{items:[…]}`. An empty list is an `invalid-response` (retried),
+ * never `not-found`: Adobe answers a missing id with 404, and taking a 200 without the item (a
+ * gateway or a lagging replica) for a deletion makes the engine recreate what still exists.
+ */
 export async function getSingle<S extends z.ZodType>(
   send: PlatformSender,
   operation: string,
@@ -185,11 +189,11 @@ export async function getSingle<S extends z.ZodType>(
   const res = await send({ operation, method: 'GET', path, schema: singleItem(item), signal });
   if (res === undefined) {
     throw new FlowServiceError({
-      kind: 'not-found',
+      kind: 'invalid-response',
       operation,
       method: 'GET',
       status: 200,
-      detail: 'empty items',
+      detail: 'a 200 answer without the item (Adobe answers 404 for a missing id)',
     });
   }
   return res as z.output<S>;
