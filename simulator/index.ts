@@ -112,7 +112,20 @@ function buildSim(config: SimConfig, ledger: RunLedger): Sim {
     ims,
     mixpanel,
     runs: new RunEngine(config.runHistoryPerFlow, forcedFailure, (r) =>
-      ledger.record(r.flowId, r.sourceConnectionId, r.startedAt, r.outcome.durationMs, r.outcome.status),
+      ledger.record(
+        r.flowId,
+        r.sourceConnectionId,
+        r.startedAt,
+        r.outcome.durationMs,
+        r.outcome.status,
+        () => {
+          const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+          return {
+            sourceConnectionName: text(store.find(r.sourceConnectionId)?.doc['name']),
+            flowDescription: text(store.find(r.flowId)?.doc['description']),
+          };
+        },
+      ),
     ),
     tenantOf: (orgId) =>
       orgId === config.orgId

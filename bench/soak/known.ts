@@ -11,10 +11,22 @@ export const KNOWN_FAILURES: {
   issue: number;
   what: string;
   matches: (v: Violation, cr: MixpanelDataflow | undefined) => boolean;
-}[] = [];
+}[] = [
+  {
+    // A switch to or from `frequency: once` sends `replace /scheduleParams/interval` with no value
+    // (or for a path that does not exist); Adobe answers 1455 and the dataflow stays ValidationFailed.
+    issue: 11,
+    what: 'schedule switches to and from once are refused with FLOW-1455-400',
+    matches: (v, cr) =>
+      ['Ready at the current generation', 'every flow equals its spec'].includes(v.check) &&
+      (cr?.status?.conditions ?? []).some(
+        (c) => c.type === 'Synced' && /flows\.patch: .*FLOW-1455-400/.test(c.message ?? ''),
+      ),
+  },
+];
 
-/** True when a violation is one of the known failures. */
-export function knownFailure(v: Violation, crs: MixpanelDataflow[]): boolean {
+/** The issue that owns a violation, when it is one of the known failures. */
+export function knownFailure(v: Violation, crs: MixpanelDataflow[]): number | undefined {
   const cr = crs.find((c) => c.metadata.name === v.subject);
-  return KNOWN_FAILURES.some((k) => k.matches(v, cr));
+  return KNOWN_FAILURES.find((k) => k.matches(v, cr))?.issue;
 }

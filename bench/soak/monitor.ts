@@ -11,6 +11,7 @@ import { OWNED_NAME, OWNED_NAME_IN, ownedResources, type Violation } from './end
 import type { Fleet, Incarnation } from './fleet.js';
 import type { LeakScanner } from './leaks.js';
 import type { SoakProfile } from './profile.js';
+import { runOwner } from './run-owner.js';
 import type { SimProcess } from './sim-process.js';
 import type { Ledger } from './user.js';
 
@@ -163,7 +164,7 @@ export class Monitor {
     if (!ledger) return;
     const produced = new Map<string, number>();
     for (const [flowId, f] of Object.entries(ledger)) {
-      const uid = this.idOwner.get(flowId) ?? this.idOwner.get(f.sourceConnectionId ?? '');
+      const uid = runOwner(flowId, f, this.idOwner, this.o.ledger.uids, this.o.profile.namespace);
       if (uid) produced.set(uid, (produced.get(uid) ?? 0) + f.finished);
     }
     const total = new Map<string, number>();

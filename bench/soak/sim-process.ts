@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { LedgerFlow } from './run-owner.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -37,7 +38,7 @@ export interface SimProcess {
   url: string;
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   state(): Promise<{ now: number; resources: SimResource[] }>;
-  ledger(): Promise<Record<string, { sourceConnectionId?: string; finished: number }>>;
+  ledger(): Promise<Record<string, LedgerFlow & { finished: number }>>;
   requestsAfter(seq: number): Promise<{ entries: LoggedRequest[]; last: number; dropped: number }>;
   /** Starts advancing the clock; returns a stop function. */
   driveClock(speed: number): () => void;
@@ -79,7 +80,7 @@ export async function startSimProcess(logFile: string): Promise<SimProcess> {
     control,
     state: () => control('GET', 'state'),
     ledger: async () =>
-      (await control<{ flows: Record<string, { name?: string; finished: number }> }>('GET', 'runs/ledger'))
+      (await control<{ flows: Record<string, LedgerFlow & { finished: number }> }>('GET', 'runs/ledger'))
         .flows,
     requestsAfter: (seq) => control('GET', `requests/log?after=${seq}`),
     driveClock: (speed) => {

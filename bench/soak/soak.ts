@@ -30,8 +30,8 @@ import { User, type Ledger } from './user.js';
 /** Options of a run. */
 export interface RunOptions {
   log: (line: string) => void;
-  /** Issue-tracked failures: violations they match are reported apart, not counted. */
-  known?: (v: Violation, crs: MixpanelDataflow[]) => boolean;
+  /** Issue-tracked failures: the issue owning a violation, which is then reported apart, not counted. */
+  known?: (v: Violation, crs: MixpanelDataflow[]) => number | undefined;
 }
 
 /** Runs one soak. */
@@ -115,7 +115,7 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
       const state = await readEndState(user, sim, p.namespace, ledger);
       crs = state.crs;
       end = endStateViolations(state);
-      const remaining = end.filter((v) => !opts.known?.(v, crs));
+      const remaining = end.filter((v) => opts.known?.(v, crs) === undefined);
       if (remaining.length === 0) {
         convergenceMs = Date.now() - lastFault;
         break;
@@ -127,8 +127,11 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
     await loop;
     await monitor.tick(true);
 
-    const known = end.filter((v) => opts.known?.(v, crs));
-    const endChecks = end.filter((v) => !known.includes(v));
+    const known = end.flatMap((v) => {
+      const issue = opts.known?.(v, crs);
+      return issue === undefined ? [] : [{ ...v, issue }];
+    });
+    const endChecks = end.filter((v) => opts.known?.(v, crs) === undefined);
     const byCheck = (name: string, list: Violation[]) => list.filter((v) => v.check === name);
     const silenceViolations: Violation[] = executor.silences
       .filter((s) => s.silenced > 0)

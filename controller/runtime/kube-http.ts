@@ -186,7 +186,7 @@ export class KubeHttp {
  */
 function abortWith(req: http.ClientRequest, signal: AbortSignal | undefined): void {
   if (!signal) return;
-  const abort = () => req.destroy();
+  const abort = () => void req.destroy();
   if (signal.aborted) return abort();
   signal.addEventListener('abort', abort, { once: true });
   const detach = () => signal.removeEventListener('abort', abort);

@@ -157,9 +157,15 @@ describe('request log and run ledger', () => {
     expect((await h.control('GET', 'requests/log?after=-1')).status).toBe(400);
   });
 
-  it('keeps every run a flow produced, by outcome, after the flow is deleted', async () => {
+  it('keeps every run a flow produced, by outcome and owner, after the flow and its source are deleted', async () => {
     const startTime = String(Math.floor(Date.now() / 1000));
-    const { flowId } = await h.chain({ startTime });
+    const { flowId, sourceId } = await h.chain({ startTime });
+    const doc = async (id: string) => (await h.control('GET', `resources/${id}`)).body;
+    const owner = {
+      sourceConnectionName: (await doc(sourceId)).name,
+      flowDescription: (await doc(flowId)).description,
+    };
+    expect(owner.sourceConnectionName).toEqual(expect.any(String));
     await h.control('POST', 'runs', {
       flowId,
       outcomes: [{ status: 'failed' }],
@@ -171,7 +177,9 @@ describe('request log and run ledger', () => {
     expect(before.finished).toBeGreaterThanOrEqual(12);
     expect(before.byStatus.failed).toBe(1);
     expect(before.byStatus.success).toBe(before.finished - 1);
+    expect(before).toMatchObject({ sourceConnectionId: sourceId, ...owner });
     await h.control('DELETE', `resources/${flowId}`);
+    await h.control('DELETE', `resources/${sourceId}`);
     const after = (await h.control('GET', 'runs/ledger')).body.flows[flowId];
     expect(after).toEqual(before);
   });
