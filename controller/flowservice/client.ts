@@ -88,6 +88,7 @@ export function createFlowServiceClient(
   const transport = new Transport({
     connectionsPerOrigin: cfg.connectionsPerOrigin,
     keepAliveTimeoutMs: cfg.keepAliveTimeoutMs,
+    maxResponseBytes: cfg.maxResponseBytes,
   });
   const tokens = new ImsTokenProvider({
     imsUrl: cfg.imsUrl,

@@ -59,6 +59,13 @@ export const FlowServiceConfigSchema = z.object({
   // Sockets per base URL in each undici Pool.
   connectionsPerOrigin: z.number().int().min(1).default(16),
   keepAliveTimeoutMs: z.number().int().positive().default(30_000),
+  // Largest answer read. Adobe's biggest (a page of 100 runs or flows) is a few hundred KiB; the
+  // cap keeps a gateway that streams without end from taking the heap (4 reconciles × 8 MiB).
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(8 * 1024 * 1024),
 });
 
 /** What callers write (defaults optional). */

@@ -7,6 +7,8 @@ import { FlowServiceError } from './errors.js';
 export interface TransportSettings {
   connectionsPerOrigin: number;
   keepAliveTimeoutMs: number;
+  /** Largest response body read; a longer one (a broken gateway streaming forever) is an error. */
+  maxResponseBytes: number;
 }
 
 /** One attempt's request, already fully built (headers included). */
@@ -59,7 +61,7 @@ export class Transport {
         // Our retry layer decides; undici must not silently replay a POST on a pipelined socket.
         idempotent: req.method === 'GET',
       });
-      const text = await res.body.text();
+      const text = await readCapped(res.body, this.settings.maxResponseBytes, req);
       return { status: res.statusCode, headers: res.headers, text };
     } catch (cause) {
       throw transportError(req, cause);
@@ -89,6 +91,33 @@ export class Transport {
     }
     return pool;
   }
+}
+
+/**
+ * Reads the body as UTF-8 text, at most `max` bytes: past that it stops reading, drops the
+ * connection and throws an `invalid-response` error instead of growing the heap without bound.
+ */
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown },
+  max: number,
+  req: RawRequest,
+): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      throw new FlowServiceError({
+        kind: 'invalid-response',
+        operation: req.operation,
+        method: req.method,
+        detail: `response body larger than ${max} bytes; stopped reading it`,
+      });
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function transportError(req: RawRequest, cause: unknown): FlowServiceError {

@@ -82,7 +82,7 @@ export class Env {
   ) {}
 
   /** Starts a simulator, a schema and dataset, and a connector with client retries off by default. */
-  static async start(clientOptions: { maxRetries?: number } = {}): Promise<Env> {
+  static async start(clientOptions: { maxRetries?: number; maxResponseBytes?: number } = {}): Promise<Env> {
     const sim = await startSimulator({ port: 0 });
     const connector = createAdobeConnector(
       {
@@ -92,6 +92,7 @@ export class Env {
         requestTimeoutMs: 5_000,
         retry: { baseDelayMs: 5, maxDelayMs: 20 },
         rateLimit: { requestsPerSecond: 10_000, burst: 10_000 },
+        ...(clientOptions.maxResponseBytes ? { maxResponseBytes: clientOptions.maxResponseBytes } : {}),
       },
       { logger: testLogger },
     );
@@ -101,7 +102,7 @@ export class Env {
   }
 
   /** Creates a schema and dataset (the CR's target) through the platform API. */
-  async makeSchemaAndDataset(): Promise<{ schemaId: string; datasetId: string }> {
+  async makeSchemaAndDataset(sandbox = 'prod'): Promise<{ schemaId: string; datasetId: string }> {
     const form = new URLSearchParams({
       grant_type: 'client_credentials',
       client_id: SIMULATOR_DEFAULTS.clientId,
@@ -118,7 +119,7 @@ export class Env {
       authorization: `Bearer ${accessToken}`,
       'x-api-key': SIMULATOR_DEFAULTS.clientId,
       'x-gw-ims-org-id': SIMULATOR_DEFAULTS.orgId,
-      'x-sandbox-name': 'prod',
+      'x-sandbox-name': sandbox,
     };
     const schema = await call(
       `${this.sim.url}/data/foundation/schemaregistry/tenant/schemas`,
@@ -141,7 +142,7 @@ export class Env {
       headers,
     );
     const datasetId = String(ds.body[0]).replace('@/dataSets/', '');
-    if (!this.schemaId) {
+    if (!this.schemaId && sandbox === 'prod') {
       this.schemaId = schemaId;
       this.datasetId = datasetId;
     }
