@@ -1,6 +1,6 @@
 /** Data Prep mapping sets (`/data/foundation/conversion/mappingSets`): create, get by version, put. */
 import { z } from 'zod';
-import { MappingSetSchema, type MappingSet } from './schemas.js';
+import { MappingSetSchema, pageWith, type MappingSet } from './schemas.js';
 import { enc, type CallOptions, type PlatformSender } from './resource.js';
 
 /** Data Prep base path (the OAS text's `/conversation` is a typo; fact sheet §1). */
@@ -40,7 +40,11 @@ export interface ListMappingSetsOptions extends CallOptions {
   limit?: number;
 }
 
-const MappingSetPageSchema = z.looseObject({ data: z.array(MappingSetSchema).default([]) });
+// DP-OAS MapperSetPage: `data`, `_page`, `_links`.
+const MappingSetPageSchema = pageWith(
+  ['data', '_page', '_links'],
+  z.looseObject({ data: z.array(MappingSetSchema).default([]) }),
+);
 
 /** Mapping set operations (Adobe has no delete). */
 export interface MappingSetsApi {

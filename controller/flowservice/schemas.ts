@@ -46,13 +46,29 @@ export const PageLinksSchema = z.looseObject({
   next: z.looseObject({ href: z.string() }).optional(),
 });
 
+/**
+ * A list page must carry at least one of its own fields. Missing ones default (an empty page may
+ * omit `items`), but `{}` or another document is a broken answer, not "nothing there": taken for an
+ * empty list, it makes a lookup by name create a second copy of what exists.
+ */
+export const pageWith = <S extends z.ZodType>(fields: readonly string[], page: S) =>
+  z
+    .unknown()
+    .refine((v) => isRecord(v) && fields.some((f) => f in v), {
+      message: `not a list page (none of ${fields.join(', ')})`,
+    })
+    .pipe(page);
+
 /** A list page of T. */
 export const listPageSchema = <T extends z.ZodType>(item: T) =>
-  z.looseObject({
-    items: z.array(item).default([]),
-    _links: PageLinksSchema.optional(),
-    count: Numberish.optional(),
-  });
+  pageWith(
+    ['items', '_links', 'count'],
+    z.looseObject({
+      items: z.array(item).default([]),
+      _links: PageLinksSchema.optional(),
+      count: Numberish.optional(),
+    }),
+  );
 
 /** `count=true` answers `{count}` only. */
 export const CountSchema = z.looseObject({ count: Numberish });

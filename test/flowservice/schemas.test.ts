@@ -117,6 +117,15 @@ describe('response schemas', () => {
     expect(nextToken(page.parse({ items: [], _links: {} })._links?.next?.href)).toBeUndefined();
   });
 
+  it('reads an empty page without items, but refuses a document that is no page at all', () => {
+    const page = listPageSchema(RunSchema);
+    expect(page.parse({ _links: {} }).items).toEqual([]);
+    expect(page.parse({ count: 0 }).items).toEqual([]);
+    expect(page.safeParse({}).success).toBe(false);
+    expect(page.safeParse({ unexpected: true, id: 42 }).success).toBe(false);
+    expect(page.safeParse('<html>').success).toBe(false);
+  });
+
   it('reads a mapping set whose version arrives as a string', () => {
     expect(MappingSetSchema.parse({ id: 'm', version: '1', mappings: [] }).version).toBe(1);
   });
