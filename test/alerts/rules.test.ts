@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { TERMINAL_REASONS } from '../../controller/reconcile/conditions.js';
 import { promtool, REPO_ROOT, RULES_FILE } from '../metrics/promtool.js';
+import { runbookAnchors } from './support/alert-waits.js';
 import { alertsOf, chartRules, durationSeconds, scaleRules } from './support/chart-rules.js';
 
 const TESTS_FILE = 'test/alerts/prometheus-rules.test.yaml';
@@ -41,18 +42,6 @@ const CONTROLLER_WIDE = [
   'FlowServiceThrottled',
   'FlowServiceRequestBudgetSaturated',
 ];
-
-/** GitHub's heading anchors: lower-case, spaces to dashes, punctuation dropped. */
-const anchors = (markdown: string) =>
-  new Set(
-    [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
-      m[1]!
-        .trim()
-        .toLowerCase()
-        .replace(/[^a-z0-9 _-]/g, '')
-        .replace(/ /g, '-'),
-    ),
-  );
 
 describe('alert rules', () => {
   it('pass promtool check rules', async () => {
@@ -87,7 +76,7 @@ describe('alert rules', () => {
   });
 
   it('give every alert a severity, summary, description and a runbook section that exists', () => {
-    const sections = anchors(read(RUNBOOKS));
+    const sections = runbookAnchors();
     for (const a of alerts()) {
       expect({ alert: a.alert, severity: SEVERITIES.includes(a.labels?.severity ?? '') }).toEqual({
         alert: a.alert,

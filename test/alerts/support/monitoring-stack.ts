@@ -91,7 +91,11 @@ export async function startMonitoringStack(opts: StackOptions): Promise<Monitori
     req.on('end', () => {
       try {
         const parsed = JSON.parse(body) as { alerts: WebhookAlert[] };
-        notifications.push({ path: (req.url ?? '/').slice(1), receivedAtMs: Date.now(), alerts: parsed.alerts });
+        notifications.push({
+          path: (req.url ?? '/').slice(1),
+          receivedAtMs: Date.now(),
+          alerts: parsed.alerts,
+        });
       } catch {
         // not a notification
       }
