@@ -400,7 +400,11 @@ describe('the shipped alerts in a real Prometheus and Alertmanager', () => {
     controllers[0]!.kill('SIGKILL');
     await fires(ref('MixpanelDataflowControllerDown'));
     // A replacement with a tiny request budget: the controller is back, but everything waits.
-    const starved = startCtl(ports[1]!, ['--flow-service-rate-limit=0.5', '--flow-service-burst=1']);
+    const starved = startCtl(ports[1]!, [
+      '--flow-service-rate-limit=0.5',
+      '--flow-service-burst=1',
+      '--graceful-shutdown-timeout=2s',
+    ]);
     await resolves(ref('MixpanelDataflowControllerDown'));
     await fires(ref('FlowServiceRequestBudgetSaturated'));
     // The fix rolls out like a Deployment update: the new pod stands by, then the old one leaves.
