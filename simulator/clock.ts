@@ -1,6 +1,11 @@
 /** The simulated clock: real time plus an offset that tests advance through the control API. */
 export class SimClock {
-  private offsetMs = 0;
+  private offsetMs: number;
+
+  /** `startOffsetMs` may be negative: the simulated clock starts in the past (reset keeps it). */
+  constructor(private readonly startOffsetMs = 0) {
+    this.offsetMs = startOffsetMs;
+  }
 
   /** Simulated epoch milliseconds. */
   now(): number {
@@ -13,8 +18,8 @@ export class SimClock {
     this.offsetMs += ms;
   }
 
-  /** Back to real time. */
+  /** Back to the starting offset (real time unless started in the past). */
   reset(): void {
-    this.offsetMs = 0;
+    this.offsetMs = this.startOffsetMs;
   }
 }
