@@ -138,6 +138,8 @@ export class Fleet {
       `--max-concurrent-reconciles=${c.concurrency}`,
       '--health-probe-bind-address=127.0.0.1:0',
       '--metrics-bind-address=127.0.0.1:0',
+      // The monitor scrapes over plain HTTP; the secure endpoint's auth has its own tests.
+      '--metrics-secure=false',
       '--log-level=debug',
     ];
     const proc = spawn(process.execPath, args, {

@@ -41,5 +41,9 @@ describe('the seeded soak (2 minutes, fixed seed)', () => {
     ])
       expect(`${kind}: ${done(kind) > 0}`).toBe(`${kind}: true`);
     expect(result.silencedWatches).toBeGreaterThan(0);
+    // The continuous checks really ran: scrapes read, run counters compared, calls attributed.
+    expect(result.figures.scrapes).toBeGreaterThan(10);
+    expect(result.figures.counterChecks).toBeGreaterThan(0);
+    expect(result.figures.totalCalls).toBeGreaterThan(0);
   }, 420_000);
 });
