@@ -40,8 +40,8 @@ export class Executor {
   private readonly active = new Map<number, FaultKind>();
   private readonly rng: Rng;
   private readonly planWaiters = new Set<(l: FleetLine) => void>();
-  /** When each watch silence happened and which incarnations were alive then. */
-  readonly silences: { at: number; silenced: number; alive: string[] }[] = [];
+  /** When each watch silence happened, how many watches it silenced and whose. */
+  readonly silences: { at: number; silenced: number; clients: string[] }[] = [];
   lastFaultEndAt = 0;
   t0 = 0;
   private ended = false;
@@ -145,14 +145,10 @@ export class Executor {
         this.lastFaultEndAt = Date.now();
         return done({ result: 'done', detail: `back after ${((Date.now() - started) / 1000).toFixed(1)} s` });
       case 'silence-watches': {
-        const silenced = this.o.proxy.silenceWatches();
-        this.silences.push({
-          at: Date.now(),
-          silenced,
-          alive: this.o.fleet.alive().map((i) => `${i.replica}#${i.n}`),
-        });
+        const { count, clients } = this.o.proxy.silenceWatches();
+        this.silences.push({ at: Date.now(), silenced: count, clients });
         this.lastFaultEndAt = Date.now() + this.o.profile.controller.stallMs;
-        return done({ result: 'done', detail: `${silenced} open watches silenced` });
+        return done({ result: 'done', detail: `${count} open watches of ${clients.join(', ')} silenced` });
       }
       case 'end':
         this.ended = true;

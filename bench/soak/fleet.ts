@@ -41,7 +41,8 @@ export interface FleetLine {
 /** Options of the fleet. */
 export interface FleetOptions {
   profile: SoakProfile;
-  kubeconfig: string;
+  /** A kubeconfig for one incarnation (named `<replica>#<n>`). */
+  kubeconfigFor: (incarnation: string) => string;
   simUrl: string;
   logDir: string;
   leaks: LeakScanner;
@@ -122,7 +123,7 @@ export class Fleet {
       '--import',
       'tsx',
       'controller/main.ts',
-      `--kubeconfig=${this.o.kubeconfig}`,
+      `--kubeconfig=${this.o.kubeconfigFor(`${replica}#${n}`)}`,
       `--platform-url=${this.o.simUrl}`,
       `--ims-url=${this.o.simUrl}`,
       `--watch-namespace=${this.o.profile.namespace}`,

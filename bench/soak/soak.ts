@@ -48,7 +48,7 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
   const leaks = new LeakScanner();
   const ledger: Ledger = { uids: new Map(), deleted: new Map() };
   let fleet: Fleet | undefined;
-  const proxy = await startKubeProxy(plane.kubeConfig(), join(logDir, 'proxy.kubeconfig'));
+  const proxy = await startKubeProxy(plane.kubeConfig(), logDir);
   try {
     await installCrds(plane.kubeConfig(), join(REPO_ROOT, 'crds'));
     const targets = [];
@@ -73,7 +73,7 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
     const late: { executor?: Executor } = {};
     fleet = new Fleet({
       profile: p,
-      kubeconfig: proxy.kubeconfigPath,
+      kubeconfigFor: proxy.kubeconfigFor,
       simUrl: sim.url,
       logDir,
       leaks,
@@ -133,10 +133,11 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
     });
     const endChecks = end.filter((v) => opts.known?.(v, crs) === undefined);
     const byCheck = (name: string, list: Violation[]) => list.filter((v) => v.check === name);
+    // Every incarnation whose watches went silent, and that lived long enough, restarted them.
     const silenceViolations: Violation[] = executor.silences
       .filter((s) => s.silenced > 0)
       .flatMap((s) =>
-        s.alive
+        s.clients
           .filter((inc) => {
             const i = fleet!.incarnations.find((x) => `${x.replica}#${x.n}` === inc);
             const deadline = s.at + p.controller.stallMs + 20_000;
