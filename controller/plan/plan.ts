@@ -43,8 +43,12 @@ export const PLAN_NOTES = {
   paused: 'paused (aepflows.io/paused: "true"): the controller would not apply this',
   orphan: 'manifest removed; deletionPolicy Orphan leaves the Adobe chain in place',
   removed: 'manifest removed; deletionPolicy Delete deletes the chain',
-  missingSecret: (name: string, key?: string) =>
-    key ? `Secret ${name} has no key ${key}` : `Secret ${name} is not among the manifests`,
+  missingSecret: (name: string, key?: string, problem?: string) =>
+    key && problem
+      ? `Secret ${name} has an unusable value for key ${key}: ${problem}`
+      : key
+        ? `Secret ${name} has no key ${key}`
+        : `Secret ${name} is not among the manifests`,
 } as const;
 
 /** What planning needs. */
@@ -80,10 +84,24 @@ async function planOne(key: string, set: ManifestSet, deps: PlanDeps): Promise<D
   const secrets = secretsFor(set, obj.namespace, obj.spec);
   const platform = resolvePlatform(obj, secrets);
   if (!platform.ok)
-    return { ...plan, error: PLAN_NOTES.missingSecret(platform.missing.secret, platform.missing.key) };
+    return {
+      ...plan,
+      error: PLAN_NOTES.missingSecret(
+        platform.missing.secret,
+        platform.missing.key,
+        platform.missing.problem,
+      ),
+    };
   const mixpanel = resolveMixpanel(obj, secrets);
   if (!mixpanel.ok)
-    return { ...plan, error: PLAN_NOTES.missingSecret(mixpanel.missing.secret, mixpanel.missing.key) };
+    return {
+      ...plan,
+      error: PLAN_NOTES.missingSecret(
+        mixpanel.missing.secret,
+        mixpanel.missing.key,
+        mixpanel.missing.problem,
+      ),
+    };
   const port = readOnlyPort(deps.connect(platform.value.credentials));
   const desired = desiredChain(obj, mixpanel.value);
   let status = obj.status ?? {};

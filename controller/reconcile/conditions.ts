@@ -16,6 +16,7 @@ export const CONDITION_REASONS = {
   MixpanelProjectNotFound: 'MixpanelProjectNotFound',
   SecretNotFound: 'SecretNotFound',
   SecretKeyMissing: 'SecretKeyMissing',
+  SecretValueInvalid: 'SecretValueInvalid',
   ReconcilePaused: 'ReconcilePaused',
   Throttled: 'Throttled',
   StartTimeLocked: 'StartTimeLocked',
@@ -48,6 +49,7 @@ export const TERMINAL_REASONS = [
   CONDITION_REASONS.MixpanelProjectNotFound,
   CONDITION_REASONS.SecretNotFound,
   CONDITION_REASONS.SecretKeyMissing,
+  CONDITION_REASONS.SecretValueInvalid,
 ] as const satisfies readonly ConditionReason[];
 
 /** True when `reason` is one of TERMINAL_REASONS. */

@@ -8,7 +8,7 @@ import { Action, backoffDelay } from './action.js';
 import { settleAll } from './act.js';
 import { CONDITION_REASONS, readyNot, syncedFailure } from './conditions.js';
 import { resolvePlatform } from './desired.js';
-import { classify, ENGINE_MESSAGES } from './errors.js';
+import { classify, ENGINE_MESSAGES, missingSecretCondition } from './errors.js';
 import { EVENT_REASONS, normal, warning } from './events.js';
 import { resourceName } from './naming.js';
 import { planDeletion, type Operation } from './plan.js';
@@ -32,13 +32,13 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
   }
   const platform = resolvePlatform(s.obj, s.input.secrets);
   if (!platform.ok) {
-    const { secret, key } = platform.missing;
-    const reason = key ? CONDITION_REASONS.SecretKeyMissing : CONDITION_REASONS.SecretNotFound;
-    const message = ENGINE_MESSAGES.cannotDelete(
-      key ? ENGINE_MESSAGES.secretKeyMissing(secret, key) : ENGINE_MESSAGES.secretNotFound(secret),
-    );
+    const missing = missingSecretCondition(platform.missing);
+    const { reason } = missing;
+    const message = ENGINE_MESSAGES.cannotDelete(missing.message);
     s.conclude(syncedFailure(gen, reason, message));
-    s.emit(warning(EVENT_REASONS.MissingSecret, message));
+    s.emit(
+      warning(platform.missing.problem ? EVENT_REASONS.InvalidSecret : EVENT_REASONS.MissingSecret, message),
+    );
     return result(s, Action.requeue(s.opts.missingSecretRetryMs), {
       error: { kind: 'MissingSecret', reason },
     });

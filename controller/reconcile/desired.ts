@@ -1,5 +1,6 @@
 /** Pure: spec + Secret contents → the desired chain, or the missing Secret/key that blocks it. */
 import { PLATFORM_SECRET_KEYS, SOURCE_SECRET_KEYS } from '../api/index.js';
+import { secretValueProblem } from './secret-values.js';
 import { statusHash } from './hash.js';
 import { ownerDescription } from './naming.js';
 import type { MappingRow, PlatformCredentials, FlowSchedule } from './ports.js';
@@ -11,10 +12,12 @@ export type SecretData = Readonly<Record<string, string>>;
 /** Secrets of the CR's namespace by name; `undefined` when the Secret does not exist. */
 export type SecretsByName = Readonly<Record<string, SecretData | undefined>>;
 
-/** A Secret, or a key in it, that is missing. */
+/** A Secret, or a key in it, that is missing, or a value that cannot be a credential. */
 export interface MissingSecret {
   secret: string;
   key?: string;
+  /** Set when the key has a value that cannot be used: what is wrong with it ("it …"). */
+  problem?: string;
 }
 
 /** Either a value or the missing Secret that prevents it. */
@@ -44,6 +47,8 @@ function readKeys<K extends string>(
   for (const key of required) {
     const value = data[key];
     if (value === undefined || value === '') return { ok: false, missing: { secret: name, key } };
+    const problem = secretValueProblem(value);
+    if (problem) return { ok: false, missing: { secret: name, key, problem } };
     out[key] = value;
   }
   return { ok: true, value: out };
@@ -56,6 +61,8 @@ export function resolvePlatform(obj: DataflowObject, secrets: SecretsByName): Re
   const keys = readKeys(secrets, name, [clientId, clientSecret, orgId] as const);
   if (!keys.ok) return keys;
   const scopes = secrets[name]?.[PLATFORM_SECRET_KEYS.scopes];
+  const problem = scopes ? secretValueProblem(scopes) : undefined;
+  if (problem) return { ok: false, missing: { secret: name, key: PLATFORM_SECRET_KEYS.scopes, problem } };
   const credentials: PlatformCredentials = { ...keys.value, sandbox: obj.spec.platform.sandbox };
   if (scopes) credentials.scopes = scopes;
   return { ok: true, value: { credentials, hash: statusHash({ salt: obj.uid, credentials }) } };

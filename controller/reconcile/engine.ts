@@ -17,7 +17,7 @@ import {
 } from './conditions.js';
 import { reconcileDeletion } from './delete.js';
 import { desiredChain, resolveMixpanel, resolvePlatform, type MissingSecret } from './desired.js';
-import { classify, ENGINE_MESSAGES, type ReconcileFailure } from './errors.js';
+import { classify, ENGINE_MESSAGES, missingSecretCondition, type ReconcileFailure } from './errors.js';
 import { EVENT_REASONS, normal, warning } from './events.js';
 import { stableHash } from './hash.js';
 import { observe, type ObservedChain } from './observe.js';
@@ -166,13 +166,10 @@ function finishPaused(
 
 function missingSecret(s: Session, missing: MissingSecret): ReconcileResult {
   const gen = s.obj.generation;
-  const message = missing.key
-    ? ENGINE_MESSAGES.secretKeyMissing(missing.secret, missing.key)
-    : ENGINE_MESSAGES.secretNotFound(missing.secret);
-  const reason = missing.key ? CONDITION_REASONS.SecretKeyMissing : CONDITION_REASONS.SecretNotFound;
+  const { reason, message } = missingSecretCondition(missing);
   const before = getCondition(s.status.conditions, CONDITION_TYPES.Synced);
   if (before?.reason !== reason || before.message !== message)
-    s.emit(warning(EVENT_REASONS.MissingSecret, message));
+    s.emit(warning(missing.problem ? EVENT_REASONS.InvalidSecret : EVENT_REASONS.MissingSecret, message));
   s.conclude(syncedFailure(gen, reason, message));
   return result(s, Action.requeue(s.opts.missingSecretRetryMs), { error: { kind: 'MissingSecret', reason } });
 }

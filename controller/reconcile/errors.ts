@@ -1,11 +1,14 @@
 /** The engine's failure type and the one place that classifies port errors into outcomes. */
 import { CONDITION_REASONS, type ConditionReason } from './conditions.js';
+import type { MissingSecret } from './desired.js';
 import { PortError } from './ports.js';
 
 /** Messages the engine writes into conditions and events (never containing a secret value). */
 export const ENGINE_MESSAGES = {
   secretNotFound: (secret: string) => `Secret "${secret}" was not found in the resource's namespace.`,
   secretKeyMissing: (secret: string, key: string) => `Secret "${secret}" has no value for key "${key}".`,
+  secretValueInvalid: (secret: string, key: string, problem: string) =>
+    `Secret "${secret}" has an unusable value for key "${key}": ${problem}.`,
   paused: 'Reconciliation is paused by the aepflows.io/paused annotation; Adobe is observed but not changed.',
   platformRejected: (detail: string) => `Adobe rejected the platform credentials: ${detail}`,
   mixpanelRejected: (detail: string) => `Mixpanel rejected the service account credentials: ${detail}`,
@@ -22,6 +25,22 @@ export const ENGINE_MESSAGES = {
   cannotDelete: (detail: string) => `Cannot delete the Adobe chain: ${detail}`,
   mappingSetKept: (id: string) => `Mapping set ${id} is kept: Data Prep offers no delete.`,
 } as const;
+
+/** The Synced reason and message for a Secret, key or value that blocks the chain. */
+export function missingSecretCondition(missing: MissingSecret): { reason: ConditionReason; message: string } {
+  const { secret, key, problem } = missing;
+  if (key && problem)
+    return {
+      reason: CONDITION_REASONS.SecretValueInvalid,
+      message: ENGINE_MESSAGES.secretValueInvalid(secret, key, problem),
+    };
+  if (key)
+    return {
+      reason: CONDITION_REASONS.SecretKeyMissing,
+      message: ENGINE_MESSAGES.secretKeyMissing(secret, key),
+    };
+  return { reason: CONDITION_REASONS.SecretNotFound, message: ENGINE_MESSAGES.secretNotFound(secret) };
+}
 
 /** How a failure affects the next step. */
 export const FAILURE_KINDS = {

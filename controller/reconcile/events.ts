@@ -13,6 +13,7 @@ export const EVENT_REASONS = {
   CredentialsRejected: 'CredentialsRejected',
   TerminalError: 'TerminalError',
   MissingSecret: 'MissingSecret',
+  InvalidSecret: 'InvalidSecret',
   Orphaned: 'Orphaned',
   RunFailed: 'RunFailed',
 } as const;

@@ -15,6 +15,7 @@ local TERMINAL = {
   MixpanelProjectNotFound = true,
   SecretNotFound = true,
   SecretKeyMissing = true,
+  SecretValueInvalid = true,
 }
 
 local function condition(conditions, type)
