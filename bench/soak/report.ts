@@ -19,6 +19,8 @@ export interface SoakResult {
   convergenceMs: number | undefined;
   /** Violations another issue owns (bench/soak/known.ts), not counted. */
   knownFailures: (Violation & { issue: number })[];
+  /** Issues whose known failure was seen on some dataflow during the run, healed or not. */
+  knownSeenDuring: number[];
   logDir: string;
 }
 
@@ -92,6 +94,10 @@ export function renderReport(r: SoakResult): string {
     const issues = [...new Set(r.knownFailures.map((v) => v.issue))].map((i) => `issue ${i}`);
     lines.push(`  known failures (not counted): ${r.knownFailures.length} (${issues.join(', ')})`);
   }
+  if (r.knownSeenDuring.length)
+    lines.push(
+      `  known failures seen during the run: ${r.knownSeenDuring.map((i) => `issue ${i}`).join(', ')}`,
+    );
   const b = p.bounds;
   const f = r.figures;
   lines.push('FIGURES (each against its bound)');

@@ -89,7 +89,15 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
       },
     });
     fleet.start();
-    const monitor = new Monitor({ profile: p, fleet, sim, kube: user.kube, leaks, ledger });
+    const monitor = new Monitor({
+      profile: p,
+      fleet,
+      sim,
+      kube: user.kube,
+      leaks,
+      ledger,
+      known: opts.known,
+    });
     const leaderDeadline = Date.now() + 120_000;
     while (!fleet.leader() && Date.now() < leaderDeadline) await sleep(200);
     if (!fleet.leader()) throw new Error(`no controller became leader; see ${logDir}`);
@@ -234,6 +242,7 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
       figures: monitor.figures,
       convergenceMs,
       knownFailures: known,
+      knownSeenDuring: [...monitor.knownSeen],
       logDir,
     };
   } finally {
