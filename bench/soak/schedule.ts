@@ -338,7 +338,9 @@ function disruptions(rng: Rng, p: SoakProfile, anchors: Anchors, out: Draft[]): 
   for (let i = 0; i < p.tokenRevocations; i++)
     out.push({ at: rng.int(0.1 * D, 0.85 * D), kind: 'revoke-tokens' } as Draft);
 
-  // Kills: each moment in turn, just after a user action that starts that work.
+  // Kills: each moment in turn, armed just before a user action that starts that work: the kill
+  // waits for the leader's plan of that kind (the controller picks an edit up within a second, so a
+  // kill armed after it would miss the work it is meant to interrupt).
   const killTimes: number[] = [];
   const moments = rng.shuffle(KILL_MOMENTS);
   for (let i = 0; i < p.kills; i++) {
@@ -347,7 +349,7 @@ function disruptions(rng: Rng, p: SoakProfile, anchors: Anchors, out: Draft[]): 
       (t) => t < 0.85 * D && killTimes.every((k) => Math.abs(k - t) > 8_000),
     );
     const base = candidates.length ? rng.pick(candidates) : rng.int(0.1 * D, 0.85 * D);
-    const at = base + rng.int(200, 1_500);
+    const at = Math.max(0, base - rng.int(50, 500));
     killTimes.push(at);
     out.push({ at, kind: 'kill', moment } as Draft);
   }
