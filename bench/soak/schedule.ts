@@ -319,8 +319,8 @@ function userActivity(rng: Rng, p: SoakProfile, secrets: InitialSecrets, out: Dr
   }
   for (let i = 0; i < p.aepRotations; i++) {
     const at2 = rng.int(0.2 * D, 0.8 * D);
+    // Not a kill anchor: an AEP rotation only changes the controller's IMS token, no Adobe write.
     out.push({ at: at2, kind: 'rotate-aep', clientSecret: `soak-aep-${rng.hex(24)}` } as Draft);
-    anchors.rotation.push(at2);
   }
   return anchors;
 }
