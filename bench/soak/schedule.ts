@@ -1,24 +1,25 @@
 /**
  * Pure: profile (seed included) → the whole schedule. User actions are generated in time order
  * against a model of what exists then (so every edit targets a live dataflow and names its `from`),
- * faults and disruptions are laid over the timeline, and kills are anchored just after the user
- * action whose work they should interrupt. Same seed, same schedule, byte for byte.
+ * faults and disruptions are laid over the timeline (schedule-disruptions.ts), and kills are armed
+ * just before the user action whose work they should interrupt. Same seed, same schedule, byte for
+ * byte.
  */
 import {
-  FAULT_KINDS,
   FREQUENCIES,
   INVALID_EDITS,
-  KILL_MOMENTS,
   OOB_DELETES,
   OOB_EDITS,
   type CreateSpec,
   type Frequency,
+  type KillMoment,
   type MappingRow,
   type ScheduleSpec,
   type SoakEvent,
 } from './events.js';
 import type { SoakProfile } from './profile.js';
 import { Rng } from './rng.js';
+import { disruptions } from './schedule-disruptions.js';
 
 /** Secret values at the start (rotations are events). */
 export interface InitialSecrets {
@@ -32,7 +33,8 @@ export interface Schedule {
   secrets: InitialSecrets;
 }
 
-type Draft = Omit<SoakEvent, 'seq'> & { at: number };
+/** An event before it gets its sequence number. */
+export type Draft = Omit<SoakEvent, 'seq'> & { at: number };
 
 interface Df {
   name: string;
@@ -103,7 +105,7 @@ export function buildSchedule(p: SoakProfile): Schedule {
 }
 
 /** Anchors for kills: when each kind of work was started by a user action. */
-type Anchors = Record<(typeof KILL_MOMENTS)[number], number[]>;
+export type Anchors = Record<KillMoment, number[]>;
 
 function userActivity(rng: Rng, p: SoakProfile, secrets: InitialSecrets, out: Draft[]): Anchors {
   const D = p.durationMs;
@@ -323,43 +325,4 @@ function userActivity(rng: Rng, p: SoakProfile, secrets: InitialSecrets, out: Dr
     out.push({ at: at2, kind: 'rotate-aep', clientSecret: `soak-aep-${rng.hex(24)}` } as Draft);
   }
   return anchors;
-}
-
-function disruptions(rng: Rng, p: SoakProfile, anchors: Anchors, out: Draft[]): void {
-  const D = p.durationMs;
-  // Fault windows: every kind once, then 5xx and drops again while there is room; windows may overlap.
-  const kinds = [...FAULT_KINDS, 'errors-5xx', 'dropped-connections', 'rate-limit-429'] as const;
-  for (const fault of kinds) {
-    const durationMs = fault === 'sandbox-outage' ? p.outageMs : p.faultWindowMs;
-    const latest = 0.88 * D - durationMs;
-    if (latest < 0.05 * D) continue;
-    out.push({ at: rng.int(0.05 * D, latest), kind: 'faults', fault, durationMs } as Draft);
-  }
-  for (let i = 0; i < p.tokenRevocations; i++)
-    out.push({ at: rng.int(0.1 * D, 0.85 * D), kind: 'revoke-tokens' } as Draft);
-
-  // Kills: each moment in turn, armed just before a user action that starts that work: the kill
-  // waits for the leader's plan of that kind (the controller picks an edit up within a second, so a
-  // kill armed after it would miss the work it is meant to interrupt).
-  const killTimes: number[] = [];
-  const moments = rng.shuffle(KILL_MOMENTS);
-  for (let i = 0; i < p.kills; i++) {
-    const moment = moments[i % moments.length]!;
-    const candidates = anchors[moment].filter(
-      (t) => t < 0.85 * D && killTimes.every((k) => Math.abs(k - t) > 8_000),
-    );
-    const base = candidates.length ? rng.pick(candidates) : rng.int(0.1 * D, 0.85 * D);
-    const at = Math.max(0, base - rng.int(50, 500));
-    killTimes.push(at);
-    out.push({ at, kind: 'kill', moment } as Draft);
-  }
-  for (let i = 0; i < p.failovers; i++)
-    out.push({ at: rng.int(0.15 * D, 0.8 * D), kind: 'failover' } as Draft);
-  for (let i = 0; i < p.apiserverRestarts; i++)
-    out.push({ at: rng.int(0.3 * D, 0.7 * D), kind: 'apiserver-restart' } as Draft);
-  for (let i = 0; i < p.watchSilences; i++)
-    out.push({
-      at: rng.int(0.15 * D, Math.max(0.2 * D, D - p.controller.stallMs - 5_000)),
-      kind: 'silence-watches',
-    } as Draft);
 }

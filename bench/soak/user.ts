@@ -10,9 +10,10 @@ import { API_VERSION, KIND, PLURAL, GROUP, VERSION, ANNOTATIONS } from '../../co
 import type { MixpanelDataflow } from '../../controller/api/index.js';
 import { KubeHttp, PATCH_TYPES } from '../../controller/runtime/kube-http.js';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { CreateSpec, InvalidEdit, ScheduleSpec, SoakEvent } from './events.js';
+import type { CreateSpec, SoakEvent } from './events.js';
 import type { LeakScanner } from './leaks.js';
 import type { InitialSecrets } from './schedule.js';
+import { INVALID_PATCHES, oobPatch, schedulePatch } from './patches.js';
 import type { SimProcess } from './sim-process.js';
 
 /** A dataset the simulator created. */
@@ -37,19 +38,6 @@ export interface Ledger {
 
 /** Names of the platform Secret and its keys. */
 export const AEP_SECRET = 'aep-credentials';
-
-/** Merge patches the API server must refuse. */
-export const INVALID_PATCHES: Record<InvalidEdit, unknown> = {
-  'sandbox-changed': { spec: { platform: { sandbox: 'other-sandbox' } } },
-  'minute-interval-too-small': { spec: { schedule: { frequency: 'minute', interval: 5 } } },
-  'once-with-interval': { spec: { schedule: { frequency: 'once', interval: 3 } } },
-  'dataset-id-not-hex': { spec: { target: { datasetId: 'not-a-dataset-id' } } },
-  'no-mappings': { spec: { mappings: [] } },
-  'project-id-not-digits': { spec: { source: { projectId: 'abc' } } },
-  'mapping-source-and-expression': {
-    spec: { mappings: [{ source: 'event', expression: 'lower(event)', destination: '_simtenant.x' }] },
-  },
-};
 
 const path = (ns: string, name?: string) =>
   `/apis/${GROUP}/${VERSION}/namespaces/${ns}/${PLURAL}${name ? `/${name}` : ''}`;
@@ -296,30 +284,5 @@ export class User {
       );
       child.stdin?.end(input ?? '');
     });
-  }
-}
-
-/** A merge patch setting the schedule; `null` removes interval and backfill (required for `once`). */
-export function schedulePatch(s: ScheduleSpec): Record<string, unknown> {
-  return { frequency: s.frequency, interval: s.interval ?? null, backfill: null, startTime: s.startTime };
-}
-
-function oobPatch(change: string, cr: MixpanelDataflow): Record<string, unknown> {
-  switch (change) {
-    case 'flow-schedule':
-      // Someone sets a different schedule in the UI.
-      return {
-        scheduleParams: {
-          startTime: String(
-            Math.floor(Date.parse(cr.spec.schedule.startTime ?? '2026-12-01T00:00:00Z') / 1000),
-          ),
-          frequency: cr.spec.schedule.frequency === 'week' ? 'day' : 'week',
-          interval: '2',
-        },
-      };
-    case 'flow-disabled':
-      return { state: cr.spec.enabled === false ? 'enabled' : 'disabled' };
-    default:
-      return { name: `renamed in the UI ${Date.now()}` };
   }
 }
