@@ -23,7 +23,8 @@ export interface MonitorFigures {
   scrapes: number;
   counterChecks: number;
   /** Highest Flow Service calls by one dataflow in one minute, and which. */
-  maxCallsPerMinute: { calls: number; subject: string; minute: number };
+  /** The dataflow-minute closest to its ceiling: calls, the ceiling then, whose and when. */
+  maxCallsPerMinute: { calls: number; ceiling: number; actions: number; subject: string; minute: number };
   /** Calls not attributable to one dataflow (tokens, specs, unfiltered lists), highest per minute. */
   maxUnattributedPerMinute: number;
   totalCalls: number;
@@ -48,7 +49,7 @@ export class Monitor {
     ticks: 0,
     scrapes: 0,
     counterChecks: 0,
-    maxCallsPerMinute: { calls: 0, subject: '', minute: 0 },
+    maxCallsPerMinute: { calls: 0, ceiling: 1, actions: 0, subject: '', minute: 0 },
     maxUnattributedPerMinute: 0,
     totalCalls: 0,
     maxRssMiB: 0,
@@ -71,6 +72,8 @@ export class Monitor {
       kube: KubeHttp;
       leaks: LeakScanner;
       ledger: Ledger;
+      /** User actions played so far, by dataflow name and start time (the call ceiling grows with them). */
+      actions?: () => { name: string; at: number }[];
       /** The issue owning what a dataflow shows now, when it is a known failure (bench/soak/known.ts). */
       known?: (v: Violation, crs: MixpanelDataflow[]) => number | undefined;
     },
@@ -210,20 +213,29 @@ export class Monitor {
       this.logCursor = page.last;
       if (page.entries.length < 10_000) break;
     }
-    const ceiling = this.o.profile.bounds.callsPerDataflowMinute;
+    const { base, perAction } = this.o.profile.bounds.callsPerDataflowMinute;
+    const actions = new Map<string, number>();
+    for (const a of this.o.actions?.() ?? []) {
+      const key = `${a.name}|${Math.floor((a.at - this.t0) / 60_000)}`;
+      actions.set(key, (actions.get(key) ?? 0) + 1);
+    }
     for (const [minute, bucket] of this.perMinute)
       for (const [owner, calls] of bucket) {
         if (owner === '') {
           this.figures.maxUnattributedPerMinute = Math.max(this.figures.maxUnattributedPerMinute, calls);
           continue;
         }
-        if (calls > this.figures.maxCallsPerMinute.calls)
-          this.figures.maxCallsPerMinute = { calls, subject: this.nameOf(owner), minute };
+        const subject = this.nameOf(owner);
+        const acted = actions.get(`${subject}|${minute}`) ?? 0;
+        const ceiling = base + perAction * acted;
+        const max = this.figures.maxCallsPerMinute;
+        if (calls / ceiling > max.calls / max.ceiling)
+          this.figures.maxCallsPerMinute = { calls, ceiling, actions: acted, subject, minute };
         if (calls > ceiling)
           this.violate(
             'Flow Service calls per dataflow per minute under the ceiling',
-            this.nameOf(owner),
-            `${calls} calls in minute ${minute} (ceiling ${ceiling})`,
+            subject,
+            `${calls} calls in minute ${minute} (ceiling ${ceiling}: ${base} + ${perAction} × ${acted} user actions)`,
           );
       }
   }

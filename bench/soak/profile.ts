@@ -49,8 +49,11 @@ export interface SoakProfile extends SoakOptions {
   bounds: {
     /** After the last fault and edit: every live dataflow Ready at its generation within this. */
     convergenceMs: number;
-    /** Flow Service calls attributed to one dataflow in any one-minute window. */
-    callsPerDataflowMinute: number;
+    /**
+     * Flow Service calls attributed to one dataflow in one minute: `base`, plus `perAction` for each
+     * thing the user did to that dataflow in that minute (edits, replaces, pauses, deletes in Adobe).
+     */
+    callsPerDataflowMinute: { base: number; perAction: number };
     /** Resident memory of one controller process. */
     rssMiB: number;
   };
@@ -104,9 +107,11 @@ export function soakProfile(o: SoakOptions): SoakProfile {
     },
     bounds: {
       convergenceMs,
-      // 2 calls/s for a whole minute: a fifth of the org's default budget spent on one dataflow.
-      // A create, a replace and the retries of a fault window fit under it; a hot loop does not.
-      callsPerDataflowMinute: 120,
+      // A dataflow nobody touches: resyncs (6 calls each, at most 3 a minute), a re-list after each
+      // restart or failover, drift repairs and the retries of a fault window fit under 90; each user
+      // action adds up to a replace (15 calls) with retries. A hot loop (a reconcile a second or
+      // more, 360+ calls a minute) does not fit, whatever the user did.
+      callsPerDataflowMinute: { base: 90, perAction: 30 },
       rssMiB: 400,
     },
   };

@@ -107,7 +107,7 @@ export function renderReport(r: SoakResult): string {
       : `  convergence after the last fault: ${(r.convergenceMs / 1000).toFixed(1)} s / bound ${(b.convergenceMs / 1000).toFixed(0)} s = ${(r.convergenceMs / b.convergenceMs).toFixed(2)}`,
   );
   lines.push(
-    `  Flow Service calls per dataflow per minute: max ${f.maxCallsPerMinute.calls} (${f.maxCallsPerMinute.subject}, minute ${f.maxCallsPerMinute.minute}) / ceiling ${b.callsPerDataflowMinute} = ${(f.maxCallsPerMinute.calls / b.callsPerDataflowMinute).toFixed(2)}`,
+    `  Flow Service calls per dataflow per minute, closest to its ceiling: ${f.maxCallsPerMinute.calls} (${f.maxCallsPerMinute.subject}, minute ${f.maxCallsPerMinute.minute}, ${f.maxCallsPerMinute.actions} user actions) / ceiling ${f.maxCallsPerMinute.ceiling} (${b.callsPerDataflowMinute.base} + ${b.callsPerDataflowMinute.perAction} per action) = ${(f.maxCallsPerMinute.calls / f.maxCallsPerMinute.ceiling).toFixed(2)}`,
   );
   lines.push(
     `  Flow Service calls in total: ${f.totalCalls} (${(f.totalCalls / p.crs / Math.max(1, p.minutes)).toFixed(1)} per dataflow per minute of schedule); unattributed max ${f.maxUnattributedPerMinute}/min`,

@@ -97,6 +97,11 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
       leaks,
       ledger,
       known: opts.known,
+      actions: () =>
+        (late.executor?.played ?? []).flatMap((x) =>
+          // What reached the cluster or Adobe: a refused or skipped edit makes no work.
+          'name' in x.event && x.outcome.result === 'done' ? [{ name: x.event.name, at: x.startedAt }] : [],
+        ),
     });
     const leaderDeadline = Date.now() + 120_000;
     while (!fleet.leader() && Date.now() < leaderDeadline) await sleep(200);
