@@ -6,7 +6,7 @@
  * documented shapes, not from the controller's code.
  */
 import { createHash } from 'node:crypto';
-import type { MixpanelDataflow } from '../../controller/api/index.js';
+import { ANNOTATIONS, PAUSED_VALUE, type MixpanelDataflow } from '../../controller/api/index.js';
 import type { Ledger } from './user.js';
 import type { SimResource } from './sim-process.js';
 
@@ -80,7 +80,17 @@ export function endStateViolations(s: EndState): Violation[] {
     const uid = cr.metadata.uid!;
     liveUids.add(uid);
     if (cr.metadata.deletionTimestamp) {
-      v('deleted dataflows are gone', subject, `still terminating: ${describe(cr)}`);
+      // A paused dataflow is not deleted until the annotation goes (as with Crossplane's pause):
+      // its chain stays whole in Adobe and Synced says why.
+      const waitsOnPause =
+        cr.metadata.annotations?.[ANNOTATIONS.paused] === PAUSED_VALUE &&
+        cond(cr, 'Synced')?.reason === 'ReconcilePaused';
+      // Its spec may have been edited while paused, so only the chain's wholeness is checked.
+      if (waitsOnPause)
+        chainViolations(cr, owned.get(uid) ?? [], s, (check, detail) => {
+          if (check === 'exactly one chain') v(check, subject, detail);
+        });
+      else v('deleted dataflows are gone', subject, `still terminating: ${describe(cr)}`);
       continue;
     }
     const gen = cr.metadata.generation;

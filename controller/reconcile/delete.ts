@@ -27,7 +27,7 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
     return result(s, Action.awaitChange(), { deletionComplete: true });
   }
   if (s.paused) {
-    s.conclude(syncedFailure(gen, CONDITION_REASONS.ReconcilePaused, ENGINE_MESSAGES.paused));
+    s.conclude(syncedFailure(gen, CONDITION_REASONS.ReconcilePaused, ENGINE_MESSAGES.pausedDeletion));
     return result(s, Action.awaitChange());
   }
   const platform = resolvePlatform(s.obj, s.input.secrets);

@@ -10,6 +10,8 @@ export const ENGINE_MESSAGES = {
   secretValueInvalid: (secret: string, key: string, problem: string) =>
     `Secret "${secret}" has an unusable value for key "${key}": ${problem}.`,
   paused: 'Reconciliation is paused by the aepflows.io/paused annotation; Adobe is observed but not changed.',
+  pausedDeletion:
+    'Deletion waits: reconciliation is paused by the aepflows.io/paused annotation. Remove it to delete the Adobe chain, or set deletionPolicy: Orphan to keep the chain.',
   platformRejected: (detail: string) => `Adobe rejected the platform credentials: ${detail}`,
   mixpanelRejected: (detail: string) => `Mixpanel rejected the service account credentials: ${detail}`,
   projectNotFound: (projectId: string, detail: string) =>

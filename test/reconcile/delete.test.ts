@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CONDITION_REASONS, EVENT_REASONS, PAUSED_ANNOTATION } from '../../controller/reconcile/index.js';
+import {
+  CONDITION_REASONS,
+  ENGINE_MESSAGES,
+  EVENT_REASONS,
+  PAUSED_ANNOTATION,
+} from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
 import {
@@ -125,6 +130,16 @@ describe('deleting the CR', () => {
     const res = await d.reconcile();
     expect(res.deletionComplete).toBe(false);
     expect(adobeCalls(await env.requests()).writes).toBe(0);
+    expect((await env.inventory()).map((r) => r.id)).toContain(before.flow?.id);
+    // Found by the soak (issue 16): the object stayed Terminating with the generic pause message;
+    // it now says the deletion waits and what to do.
+    expect(condition(res, 'Synced')).toMatchObject({
+      reason: CONDITION_REASONS.ReconcilePaused,
+      message: ENGINE_MESSAGES.pausedDeletion,
+    });
+    // Orphan needs no write: switching the policy lets the deletion finish while paused.
+    d.obj = { ...d.obj, spec: { ...d.obj.spec, deletionPolicy: 'Orphan' } };
+    expect((await d.reconcile()).deletionComplete).toBe(true);
     expect((await env.inventory()).map((r) => r.id)).toContain(before.flow?.id);
   });
 });
