@@ -1,10 +1,16 @@
-/** The simulated clock: real time plus an offset that tests advance through the control API. */
+/** The simulated clock: real time plus an offset that tests advance through the control API, or,
+ * in manual mode, a fixed start that moves only when advanced (fully virtual time for tests). */
 export class SimClock {
   private offsetMs = 0;
+  private readonly startMs: number;
+
+  constructor(private readonly manual = false) {
+    this.startMs = Date.now();
+  }
 
   /** Simulated epoch milliseconds. */
   now(): number {
-    return Date.now() + this.offsetMs;
+    return (this.manual ? this.startMs : Date.now()) + this.offsetMs;
   }
 
   /** Moves simulated time forward (never backward). */
@@ -13,7 +19,7 @@ export class SimClock {
     this.offsetMs += ms;
   }
 
-  /** Back to real time. */
+  /** Back to the start (manual) or real time. */
   reset(): void {
     this.offsetMs = 0;
   }

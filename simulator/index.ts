@@ -10,16 +10,19 @@ import { dataPrepRoutes } from './dataprep.js';
 import { Faults } from './faults.js';
 import { loadFixtures, type SimulatorFixtures } from './fixtures.js';
 import { connectionRoutes } from './flowservice/connections.js';
-import { flowRoutes } from './flowservice/flows.js';
+import { flowRoutes } from './flowservice/flowActions.js';
 import { specRoutes } from './flowservice/specsApi.js';
 import { runRoutes } from './flowservice/runsApi.js';
 import { sourceConnectionRoutes } from './flowservice/sourceConnections.js';
 import { targetConnectionRoutes } from './flowservice/targetConnections.js';
 import { isObject } from './http.js';
+import { RequestRecorder } from './recorder.js';
 import { RUN_ERRORS, RunEngine } from './runs.js';
 import { schemaRegistryRoutes } from './schemaregistry.js';
 import { createSimServer } from './server.js';
+import { defaultSettings, updateSettings } from './settings.js';
 import { Store } from './store.js';
+import { Transitions } from './transitions.js';
 
 /** Options for startSimulator. */
 export interface SimulatorOptions {
@@ -39,6 +42,10 @@ export interface SimulatorOptions {
   runHistoryPerFlow?: number;
   /** Schemas and datasets that exist from the start with fixed ids (kept across reset). */
   fixtures?: SimulatorFixtures;
+  /** Initial strictness settings, as `POST /__simulator/settings` takes them (kept across reset). */
+  settings?: Record<string, unknown>;
+  /** Simulated time moves only through `POST /__simulator/clock` (virtual time for tests). */
+  manualClock?: boolean;
 }
 
 /** A started simulator. */
@@ -82,8 +89,8 @@ function resolveConfig(opts: SimulatorOptions): SimConfig {
   };
 }
 
-function buildSim(config: SimConfig): Sim {
-  const clock = new SimClock();
+function buildSim(config: SimConfig, manualClock: boolean): Sim {
+  const clock = new SimClock(manualClock);
   const store = new Store();
   const mixpanel = new MixpanelMarks();
   // Runs of a flow whose Mixpanel account or project is marked invalid fail like a copy error.
@@ -109,6 +116,8 @@ function buildSim(config: SimConfig): Sim {
     store,
     ims,
     mixpanel,
+    settings: defaultSettings(),
+    transitions: new Transitions(),
     runs: new RunEngine(config.runHistoryPerFlow, forcedFailure),
     tenantOf: (orgId) =>
       orgId === config.orgId
@@ -123,17 +132,27 @@ function buildSim(config: SimConfig): Sim {
 /** Starts a simulator; resolves once it listens. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const config = resolveConfig(opts);
-  const sim = buildSim(config);
+  const sim = buildSim(config, opts.manualClock ?? false);
+  const applySettings = () => {
+    sim.settings = defaultSettings();
+    if (opts.settings) updateSettings(sim.settings, opts.settings);
+  };
+  applySettings();
   const loadAll = () => opts.fixtures && loadFixtures(sim, opts.fixtures);
   loadAll();
   const faults = new Faults();
   const counters = new Counters();
+  const recorder = new RequestRecorder();
   const target = {
     sim,
     faults,
     counters,
+    recorder,
     reset(): void {
       sim.store.clear();
+      sim.transitions.clear();
+      applySettings();
+      recorder.clear();
       sim.runs.reset();
       sim.ims.reset();
       sim.ims.lifetimeSeconds = config.tokenLifetimeSeconds;

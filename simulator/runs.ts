@@ -4,24 +4,42 @@ import { newEtag, newUuid } from './ids.js';
 import { runItem } from './runItem.js';
 import type { Scope } from './store.js';
 
+/** A run's final status: Adobe's examples show success, failed and partialSuccess. */
+export type RunFinalStatus = 'success' | 'failed' | 'partialSuccess';
+
+/**
+ * How a run item carries its status: `full` in `metrics.statusSummary.status` and a top-level
+ * `state`; `stateOnly` in the top-level `state` only (the monitoring guide filters
+ * `runs?property=state==inProgress`).
+ */
+export const RUN_SHAPES = ['full', 'stateOnly'] as const;
+
+/** One run shape. */
+export type RunShape = (typeof RUN_SHAPES)[number];
+
 /** A scripted run outcome (every field optional; defaults are a clean success). */
 export interface OutcomeInput {
-  status?: 'success' | 'failed';
+  status?: RunFinalStatus;
   inputRecordCount?: number;
   outputRecordCount?: number;
   failedRecordCount?: number;
   errors?: { code: string; message: string }[];
   durationMs?: number;
+  /** Time the run stays `scheduled` (statusSummary only, no durationSummary) before it starts. */
+  queuedMs?: number;
+  shape?: RunShape;
 }
 
 /** A fully resolved outcome. */
 export interface Outcome {
-  status: 'success' | 'failed';
+  status: RunFinalStatus;
   inputRecordCount: number;
   outputRecordCount: number;
   failedRecordCount: number;
   errors: { code: string; message: string }[];
   durationMs: number;
+  queuedMs: number;
+  shape: RunShape;
 }
 
 /** Run error codes documented in EN monitor.md. */
@@ -31,6 +49,8 @@ export const RUN_ERRORS = {
     code: 'CONNECTOR-2001-500',
     message: 'Error in processing (parsing, validation or transformation) the copied data.',
   },
+  /** A mapping error on some records (code from EN monitor.md; the message is the simulator's). */
+  SOME_RECORDS_FAILED: { code: 'MAPPER-3700-400', message: 'Some records failed mapping.' },
 } as const;
 
 /** Default outcome when nothing is scripted. */
@@ -41,7 +61,12 @@ export const DEFAULT_OUTCOME: Outcome = {
   failedRecordCount: 0,
   errors: [],
   durationMs: 60_000,
+  queuedMs: 0,
+  shape: 'full',
 };
+
+/** An ad-hoc run is `scheduled` this long before it starts (EN create-flow-runs.md answers `scheduled`). */
+export const AD_HOC_QUEUE_MS = 10_000;
 
 /** What the engine needs to know about a flow to schedule it. */
 export interface FlowScheduleInput {
@@ -68,8 +93,13 @@ export interface RunRecord {
   flowSpec: unknown;
   sourceConnectionId: string;
   targetConnectionId: string;
+  /** When the run was created; it starts `outcome.queuedMs` later. */
+  createdAt: number;
   startedAt: number;
   windowStart: number;
+  windowEnd?: number;
+  /** `params` of an ad-hoc run, echoed as sent. */
+  params?: Record<string, unknown>;
   outcome: Outcome;
   etag: string;
   createdBy: string;
@@ -85,14 +115,28 @@ const UNIT_MS: Record<string, number> = {
 function resolve(o: OutcomeInput | undefined, base: Outcome): Outcome {
   const status = o?.status ?? base.status;
   const input = o?.inputRecordCount ?? base.inputRecordCount;
-  const failed = o?.failedRecordCount ?? (status === 'failed' ? input : base.failedRecordCount);
+  const failed =
+    o?.failedRecordCount ??
+    (status === 'failed'
+      ? input
+      : status === 'partialSuccess'
+        ? Math.max(1, Math.floor(input / 10))
+        : base.failedRecordCount);
+  const defaultErrors =
+    status === 'failed'
+      ? [{ ...RUN_ERRORS.COPY_FAILED }]
+      : status === 'partialSuccess'
+        ? [{ ...RUN_ERRORS.SOME_RECORDS_FAILED }]
+        : [];
   return {
     status,
     inputRecordCount: input,
     failedRecordCount: failed,
     outputRecordCount: o?.outputRecordCount ?? Math.max(0, input - failed),
-    errors: o?.errors ?? (status === 'failed' ? [{ ...RUN_ERRORS.COPY_FAILED }] : []),
+    errors: o?.errors ?? defaultErrors,
     durationMs: o?.durationMs ?? base.durationMs,
+    queuedMs: o?.queuedMs ?? base.queuedMs,
+    shape: o?.shape ?? base.shape,
   };
 }
 
@@ -192,15 +236,58 @@ export class RunEngine {
     return resolve(scripted, this.globalDefault);
   }
 
-  /** An ad-hoc run (POST /runs): starts at `at`, reads `windowStart`..`at`. Returns its id and etag. */
-  adHoc(input: FlowScheduleInput, at: number, windowStart: number): { id: string; etag: string } {
-    const run = this.produce({ ...input, periodMs: null, nextAt: null }, at, windowStart);
-    return { id: run.id, etag: run.etag };
+  /** An ad-hoc run (POST /runs), created at `at` and `scheduled` for AD_HOC_QUEUE_MS first. */
+  adHoc(
+    input: FlowScheduleInput,
+    at: number,
+    window: { start: number; end?: number; params: Record<string, unknown> },
+    createdBy: string,
+  ): RunRecord {
+    const s = { ...input, periodMs: null, nextAt: null };
+    return this.produce(s, at, { ...window, queuedMs: AD_HOC_QUEUE_MS, createdBy });
   }
 
-  private produce(s: Schedule, at: number, windowStart?: number): RunRecord {
+  /** Re-triggers a finished run (`op=re-trigger`): a new run of the same flow and window. */
+  retrigger(run: RunRecord, at: number, createdBy: string): RunRecord {
+    const s: Schedule = {
+      flowId: run.flowId,
+      scope: run.scope,
+      flowSpec: run.flowSpec,
+      sourceConnectionId: run.sourceConnectionId,
+      targetConnectionId: run.targetConnectionId,
+      startTimeSeconds: Math.floor(run.windowStart / 1000),
+      frequency: 'once',
+      interval: 1,
+      periodMs: null,
+      nextAt: null,
+    };
+    return this.produce(s, at, {
+      start: run.windowStart,
+      ...(run.windowEnd !== undefined ? { end: run.windowEnd } : {}),
+      createdBy,
+    });
+  }
+
+  /** A stored run, if it exists. */
+  record(id: string): RunRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  private produce(
+    s: Schedule,
+    at: number,
+    adHoc?: {
+      start: number;
+      end?: number;
+      params?: Record<string, unknown>;
+      queuedMs?: number;
+      createdBy: string;
+    },
+  ): RunRecord {
     const list = this.history.get(s.flowId) ?? [];
     const prev = list[list.length - 1];
+    const outcome = this.nextOutcome(s.flowId);
+    if (adHoc?.queuedMs !== undefined) outcome.queuedMs = Math.max(outcome.queuedMs, adHoc.queuedMs);
     const run: RunRecord = {
       id: newUuid(),
       flowId: s.flowId,
@@ -208,11 +295,14 @@ export class RunEngine {
       flowSpec: s.flowSpec,
       sourceConnectionId: s.sourceConnectionId,
       targetConnectionId: s.targetConnectionId,
-      startedAt: at,
-      windowStart: windowStart ?? (prev ? prev.startedAt : s.startTimeSeconds * 1000),
-      outcome: this.nextOutcome(s.flowId),
+      createdAt: at,
+      startedAt: at + outcome.queuedMs,
+      windowStart: adHoc?.start ?? (prev ? prev.startedAt : s.startTimeSeconds * 1000),
+      ...(adHoc?.end !== undefined ? { windowEnd: adHoc.end } : {}),
+      ...(adHoc?.params ? { params: adHoc.params } : {}),
+      outcome,
       etag: newEtag(at),
-      createdBy: 'flowservice-scheduler',
+      createdBy: adHoc?.createdBy ?? 'flowservice-scheduler',
     };
     list.push(run);
     this.byId.set(run.id, run);
@@ -244,7 +334,7 @@ export class RunEngine {
           out.push(runItem(r, now));
       }
     }
-    return flowId ? out : out.sort((a, b) => (a['createdAt'] as number) - (b['createdAt'] as number));
+    return out.sort((a, b) => (a['createdAt'] as number) - (b['createdAt'] as number));
   }
 
   /** One run item, if it exists in the scope. */
