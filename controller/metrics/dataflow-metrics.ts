@@ -19,7 +19,10 @@ import {
 /** Condition statuses, each a series of mixpanel_dataflow_status_condition. */
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
 /** Values of the `status` label of the last-run and run-count metrics. */
-export const RUN_STATUSES: readonly RunOutcome[] = ['success', 'failed', 'inProgress'];
+export const RUN_STATUSES: readonly RunOutcome[] = ['success', 'partialSuccess', 'failed', 'inProgress'];
+
+/** Outcomes of finished runs (the `status` label of the run counter). */
+const FINISHED: readonly RunOutcome[] = ['success', 'partialSuccess', 'failed'];
 const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(CONDITION_TYPES));
 // Reasons are the engine's constants; anything else (a hand-edited status) is `Other`.
 const KNOWN_REASONS: ReadonlySet<string> = new Set(Object.values(CONDITION_REASONS));
@@ -132,7 +135,7 @@ export function createDataflowMetrics(): DataflowMetrics {
     ),
     gauge(
       'mixpanel_dataflow_last_run_status',
-      'Status of the newest run: 1 for the current one of success, failed and inProgress',
+      'Status of the newest run: 1 for the current one of success, partialSuccess, failed and inProgress',
       ['status'],
       (g, e, l) => {
         const current = e.newest?.status ?? e.state.status?.lastRun?.status;
@@ -184,7 +187,7 @@ export function createDataflowMetrics(): DataflowMetrics {
   });
 
   const initCounters = (l: { namespace: string; name: string }) => {
-    for (const status of ['success', 'failed']) runsTotal.inc({ ...l, status }, 0);
+    for (const status of FINISHED) runsTotal.inc({ ...l, status }, 0);
     for (const outcome of RECORD_OUTCOMES) recordsTotal.inc({ ...l, outcome }, 0);
   };
 
@@ -225,7 +228,7 @@ export function createDataflowMetrics(): DataflowMetrics {
     forget: (ref) => {
       entries.delete(key(ref));
       const l = { namespace: ref.namespace, name: ref.name };
-      for (const status of ['success', 'failed']) runsTotal.remove({ ...l, status });
+      for (const status of FINISHED) runsTotal.remove({ ...l, status });
       for (const outcome of RECORD_OUTCOMES) recordsTotal.remove({ ...l, outcome });
     },
     metrics: [...gauges, runsTotal, recordsTotal],

@@ -110,7 +110,7 @@ async function findUnrecorded(s: Session, port: AdobePort): Promise<void> {
   const baseId = st.baseConnection?.id;
   if (!st.sourceConnection && baseId) {
     const name = resourceName(uid, 'sourceConnection', [...pairKey, baseId], '');
-    const found = await port.findConnectionByName('sourceConnection', name);
+    const found = await port.findConnectionByName('sourceConnection', name, { baseConnectionId: baseId });
     if (found) await s.record((x) => void (x.sourceConnection = { id: found.id, etag: found.etag }));
   }
   const [src, tgt] = [st.sourceConnection?.id, st.targetConnection?.id];
