@@ -240,6 +240,13 @@ export function control(t: ControlTarget, method: string, path: string, body: un
       };
     }
   }
+  const runsOf = /^\/__simulator\/flows\/([^/]+)\/runs$/.exec(path);
+  if (runsOf && method === 'GET') {
+    // Every run a flow ever had, in any sandbox (tests prove that none started).
+    const flowId = decodeURIComponent(runsOf[1]!);
+    const runs = sim.runs.all(flowId, sim.clock.now());
+    return { status: 200, body: { flowId, count: runs.length, runs } };
+  }
   const m = /^\/__simulator\/resources\/([^/]+)$/.exec(path);
   if (m) {
     const r = sim.store.find(decodeURIComponent(m[1]!));

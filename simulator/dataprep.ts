@@ -193,7 +193,7 @@ export const dataPrepRoutes: Route[] = [
         if (!LIST_PARAMS.includes(key)) bad(MAPPER_CODES.INVALID_REQUEST, `Unknown query parameter ${key}.`);
       const limit = intParam(ctx.query.get('limit'), 'limit', 1);
       const start = intParam(ctx.query.get('start'), 'start', 0);
-      const name = ctx.query.get('name');
+      const name = ctx.sim.settings.ignoreAllFilters ? null : ctx.query.get('name');
       const orderBy = ctx.query.get('orderBy');
       let all = ctx.sim.store
         .list(ctx.call, 'mappingSets')

@@ -21,6 +21,8 @@ export interface FilterPolicy {
   collection: string;
   /** Undocumented field: 1449-400 (`reject`) or the filter is dropped (`ignore`). */
   undocumented: 'reject' | 'ignore';
+  /** Drop every filter after checking it (a lax server). */
+  ignoreAll?: boolean;
 }
 
 /** How a list endpoint pages and sorts. */
@@ -126,7 +128,7 @@ export function parseFilters(query: URLSearchParams, policy?: FilterPolicy): Fil
     }
     out.push(filter);
   }
-  return out;
+  return policy?.ignoreAll ? [] : out;
 }
 
 /**

@@ -1,7 +1,7 @@
 /** Flow runs: enabled flows produce runs on their schedule against the simulated clock; outcomes
  * are scriptable per flow (a queue, then a default). History is bounded per flow. */
 import { newEtag, newUuid } from './ids.js';
-import { runItem } from './runItem.js';
+import { runItem, runStatusAt } from './runItem.js';
 import type { Scope } from './store.js';
 
 /** A run's final status: Adobe's examples show success, failed and partialSuccess. */
@@ -342,6 +342,15 @@ export class RunEngine {
     const r = this.byId.get(id);
     if (!r || r.scope.orgId !== scope.orgId || r.scope.sandboxName !== scope.sandboxName) return undefined;
     return runItem(r, now);
+  }
+
+  /** A flow's runs (id, created, status now), oldest first, for the control API. */
+  all(flowId: string, now: number): { id: string; createdAt: number; state: string }[] {
+    return (this.history.get(flowId) ?? []).map((r) => ({
+      id: r.id,
+      createdAt: r.createdAt,
+      state: runStatusAt(r, now),
+    }));
   }
 
   /** Number of runs held (for the state endpoint). */

@@ -26,6 +26,9 @@ export interface SimSettings {
   connectionPatchRefusedOrgs: Set<string>;
   /** A `property` filter on a field Adobe does not list for the collection: 1449-400, or ignored. */
   undocumentedFilters: 'reject' | 'ignore';
+  /** Ignore every filter, documented ones too (Flow Service `property`, Data Prep `name`): the
+   * laxest server a client could meet; it must still find only its own resources. */
+  ignoreAllFilters: boolean;
   /** Store a `Copy` transformation before `Mapping`, as Adobe's own flow example shows. */
   copyTransformation: boolean;
 }
@@ -46,6 +49,7 @@ export function defaultSettings(): SimSettings {
     times: { ...DEFAULT_TIMES },
     connectionPatchRefusedOrgs: new Set(),
     undocumentedFilters: 'reject',
+    ignoreAllFilters: false,
     copyTransformation: true,
   };
 }
@@ -89,6 +93,10 @@ export function updateSettings(s: SimSettings, body: Record<string, unknown>): v
       case 'undocumentedFilters':
         if (v !== 'reject' && v !== 'ignore') bad("undocumentedFilters must be 'reject' or 'ignore'");
         s.undocumentedFilters = v;
+        break;
+      case 'ignoreAllFilters':
+        if (typeof v !== 'boolean') bad('ignoreAllFilters must be a boolean');
+        s.ignoreAllFilters = v;
         break;
       case 'copyTransformation':
         if (typeof v !== 'boolean') bad('copyTransformation must be a boolean');

@@ -82,6 +82,8 @@ export function listRuns(client: FlowServiceClient, flowId: string, q: RunQuery)
     });
     for await (const page of pages) {
       for (const item of page.items) {
+        // Checked here too: a server that ignored the flowId filter must not mix flows' runs.
+        if (item.flowId !== undefined && item.flowId !== flowId) continue;
         const run = toObservedRun(item);
         read++;
         // Defensive: honour the window even if a server ignored the filter.

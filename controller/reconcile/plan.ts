@@ -214,6 +214,18 @@ function planFlow(
       ? (want.startTime ?? ctx.nowSec)
       : PARKED_START_TIME
     : want.startTime;
+  // A flow that took over from an earlier one (its base was replaced) starts where that one's last
+  // run started: later than the spec's start, both in the past, same schedule grid. That is in sync.
+  const flowStart = f.schedule.startTime;
+  if (
+    startTime !== undefined &&
+    flowStart !== undefined &&
+    !parked &&
+    startTime <= ctx.nowSec &&
+    flowStart <= ctx.nowSec &&
+    flowStart >= startTime
+  )
+    startTime = flowStart;
   if (
     startTime !== undefined &&
     startTime !== f.schedule.startTime &&

@@ -207,6 +207,7 @@ export function crudRoutes(def: KindDef): Route[] {
         const filters = parseFilters(ctx.query, {
           collection: def.path.slice(1),
           undocumented: ctx.sim.settings.undocumentedFilters,
+          ignoreAll: ctx.sim.settings.ignoreAllFilters,
         });
         // Narrow on the stored documents first (cheap, no copies), then build views of the survivors
         // only; listResponse applies every filter again to the views.

@@ -98,6 +98,7 @@ function runList(ctx: RequestContext, flowId: string | undefined, basePath: stri
   const filters = parseFilters(ctx.query, {
     collection: 'runs',
     undocumented: ctx.sim.settings.undocumentedFilters,
+    ignoreAll: ctx.sim.settings.ignoreAllFilters,
   });
   const items = ctx.sim.runs.items(ctx.call, ctx.sim.clock.now(), flowId);
   const body = listResponse(
@@ -125,7 +126,8 @@ export const runRoutes: Route[] = [
       const flowFilters = parseFilters(ctx.query).filter(
         (f) => f.path === 'flowId' && f.op === '==' && f.values.length === 1,
       );
-      return runList(ctx, flowFilters.length === 1 ? flowFilters[0]!.values[0] : undefined, '/runs');
+      const one = flowFilters.length === 1 && !ctx.sim.settings.ignoreAllFilters;
+      return runList(ctx, one ? flowFilters[0]!.values[0] : undefined, '/runs');
     },
   },
   {

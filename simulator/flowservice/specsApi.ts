@@ -10,6 +10,7 @@ function specList(ctx: RequestContext, basePath: string, specs: Record<string, R
   const filters = parseFilters(ctx.query, {
     collection: basePath.slice(1),
     undocumented: ctx.sim.settings.undocumentedFilters,
+    ignoreAll: ctx.sim.settings.ignoreAllFilters,
   });
   return listResponse(
     Object.values(specs),

@@ -344,6 +344,39 @@ describe('the whole chain', () => {
   });
 });
 
+describe('ad-hoc runs and retries', () => {
+  it('creates an ad-hoc run of a once flow and reads the full run Adobe answers', async () => {
+    const { flow } = await newChain('adhoc');
+    const current = await client.flows.get(flow.id);
+    await client.flows.patch(flow.id, current.etag, [
+      { op: 'replace', path: '/scheduleParams/frequency', value: 'once' },
+      { op: 'remove', path: '/scheduleParams/interval' },
+      { op: 'remove', path: '/scheduleParams/backfill' },
+    ]);
+    const now = Math.floor(Date.now() / 1000);
+    const run = await client.runs.create({
+      flowId: flow.id,
+      params: { windowStartTime: now - 3600, windowEndTime: now },
+    });
+    expect(run).toMatchObject({ flowId: flow.id, metrics: { statusSummary: { status: 'scheduled' } } });
+    expect(run.etag).toMatch(/^".+"$/);
+    expect(run.activities).toEqual([]);
+  });
+
+  it('retries a failed run with op=re-trigger and gets the new run', async () => {
+    const { flow } = await newChain('retry');
+    await h.control('POST', 'runs', { flowId: flow.id, default: { status: 'failed' } });
+    await h.advance(3600_000 + 2 * 60_000);
+    const [failed] = await client.runs.latest(flow.id, 1);
+    expect(failed?.metrics?.statusSummary?.status).toBe('failed');
+    const retried = await client.runs.retrigger(failed!.id);
+    expect(retried.id).not.toBe(failed!.id);
+    await h.advance(2 * 60_000);
+    const again = (await client.runs.list({ flowId: flow.id, orderby: '-createdAt', limit: 10 })).items;
+    expect(again.map((r) => r.id)).toContain(retried.id);
+  });
+});
+
 describe('specs, datasets and schemas', () => {
   it('reads the Mixpanel connection spec and the REST-to-AEP flow spec', async () => {
     expect((await client.connectionSpecs.get(SPECS.mixpanelSource)).id).toBe(SPECS.mixpanelSource);

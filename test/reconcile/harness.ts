@@ -15,6 +15,7 @@ import type { SecretsByName } from '../../controller/reconcile/desired.js';
 import { statusSchema } from '../../controller/api/index.js';
 import { SchemaChecker, unknownFields } from '../../controller/api/validate-schema.js';
 import { startSimulator, SIMULATOR_DEFAULTS, type RunningSimulator } from '../../simulator/index.js';
+import type { RecordedRequest } from '../../simulator/recorder.js';
 
 /** Secret values used by every test; the leak scan looks for each of them. */
 export const SECRET_VALUES = {
@@ -189,6 +190,11 @@ export class Env {
   /** Counts of requests per "METHOD /path/template" since the last reset. */
   async requests(): Promise<Record<string, number>> {
     return (await this.control('GET', 'requests')).body.counts as Record<string, number>;
+  }
+
+  /** Every request the simulator recorded (form only: method, path, query, status). */
+  async recorded(): Promise<RecordedRequest[]> {
+    return (await this.control('GET', 'recorder')).body.requests as RecordedRequest[];
   }
 
   /** Zeroes the request counters. */
