@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { propertyFilter, type FlowServiceClient } from '../../controller/flowservice/index.js';
+import { expectUndocumented } from '../support/contract-check.js';
 import {
   captureLogger,
   clientFor,
@@ -114,6 +115,9 @@ describe('base connections', () => {
   });
 
   it('rejects a change of connection spec as a validation error carrying Adobe code and message', async () => {
+    expectUndocumented('a patch of /connectionSpec, to see Adobe refuse it (1414)', (p) =>
+      p.includes('patch path /connectionSpec/id is not documented'),
+    );
     const created = await newBaseConnection('conn-immutable');
     const err = await client.connections
       .patch(created.id, created.etag, [
@@ -229,6 +233,9 @@ describe('the whole chain', () => {
     // Filtering on an array property needs `[]` (EN sort-and-filter.md); the bare form matches nothing.
     const flows = await client.flows.list({ property: [propertyFilter('sourceConnectionIds[]', source.id)] });
     expect(flows.items.map((f) => f.id)).toEqual([flow.id]);
+    expectUndocumented('the bare array filter, to see Adobe refuse it (1449)', (p) =>
+      p.includes('an array property needs []'),
+    );
     const bare = client.flows.list({ property: [propertyFilter('sourceConnectionIds', source.id)] });
     await expect(bare).rejects.toMatchObject({ kind: 'validation', adobeShortCode: '1449' });
   });
