@@ -8,7 +8,8 @@ import { isObject } from '../http.js';
 import { bareEtag, newEtag, newUuid } from '../ids.js';
 import { applyPatch, parsePatch } from '../jsonpatch.js';
 import { SORT_FIELDS } from '../documented.js';
-import { checkParams, listResponse, matches, parseFilters } from '../query.js';
+import { checkParams, matches, parseFilters } from '../query.js';
+import { listResponse } from '../paging.js';
 import type { Kind, Resource } from '../store.js';
 import { isDeleting } from './states.js';
 

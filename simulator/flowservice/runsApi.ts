@@ -6,7 +6,8 @@ import { flowError, FLOW_CODES } from '../errors.js';
 import type { Reply } from '../http.js';
 import { isObject } from '../http.js';
 import { runItem, runStatusAt } from '../runItem.js';
-import { checkParams, listResponse, parseFilters } from '../query.js';
+import { checkParams, parseFilters } from '../query.js';
+import { listResponse } from '../paging.js';
 import { FLOW_BASE, isDeleting, notFound, specValidation } from './common.js';
 import { scheduleInput } from './flowFields.js';
 

@@ -2,7 +2,8 @@
 import type { RequestContext, Route } from '../context.js';
 import { flowError, FLOW_CODES } from '../errors.js';
 import { SORT_FIELDS } from '../documented.js';
-import { checkParams, listResponse, parseFilters } from '../query.js';
+import { checkParams, parseFilters } from '../query.js';
+import { listResponse } from '../paging.js';
 import { FLOW_BASE } from './common.js';
 import { CONNECTION_SPECS, FLOW_SPECS } from './specs.js';
 
