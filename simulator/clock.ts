@@ -1,10 +1,15 @@
 /** The simulated clock: real time plus an offset that tests advance through the control API, or,
  * in manual mode, a fixed start that moves only when advanced (fully virtual time for tests). */
 export class SimClock {
-  private offsetMs = 0;
+  private offsetMs: number;
   private readonly startMs: number;
 
-  constructor(private readonly manual = false) {
+  /** `startOffsetMs` may be negative: the simulated clock starts in the past (reset keeps it). */
+  constructor(
+    private readonly startOffsetMs = 0,
+    private readonly manual = false,
+  ) {
+    this.offsetMs = startOffsetMs;
     this.startMs = Date.now();
   }
 
@@ -19,8 +24,8 @@ export class SimClock {
     this.offsetMs += ms;
   }
 
-  /** Back to the start (manual) or real time. */
+  /** Back to the starting offset (real time unless started in the past; the start, when manual). */
   reset(): void {
-    this.offsetMs = 0;
+    this.offsetMs = this.startOffsetMs;
   }
 }

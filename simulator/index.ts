@@ -40,6 +40,12 @@ export interface SimulatorOptions {
   defaultPageSize?: number;
   /** Runs kept per flow. */
   runHistoryPerFlow?: number;
+  /**
+   * Where the simulated clock starts relative to real time (ms, may be negative). A test that
+   * needs runs older than real time (last success an hour ago, for a real Prometheus' `time()`)
+   * starts in the past and advances to the present.
+   */
+  clockOffsetMs?: number;
   /** Schemas and datasets that exist from the start with fixed ids (kept across reset). */
   fixtures?: SimulatorFixtures;
   /** Initial strictness settings, as `POST /__simulator/settings` takes them (kept across reset). */
@@ -86,11 +92,12 @@ function resolveConfig(opts: SimulatorOptions): SimConfig {
     defaultPageSize: opts.defaultPageSize ?? 100,
     maxPageSize: 1000,
     runHistoryPerFlow: opts.runHistoryPerFlow ?? 100,
+    clockOffsetMs: opts.clockOffsetMs ?? 0,
   };
 }
 
 function buildSim(config: SimConfig, manualClock: boolean): Sim {
-  const clock = new SimClock(manualClock);
+  const clock = new SimClock(config.clockOffsetMs, manualClock);
   const store = new Store();
   const mixpanel = new MixpanelMarks();
   // Runs of a flow whose Mixpanel account or project is marked invalid fail like a copy error.

@@ -11,6 +11,8 @@ export interface EngineObject {
   namespace: string;
   name: string;
   generation: number;
+  /** Kubernetes labels (the metrics export the allowlisted ones). */
+  labels?: Record<string, string>;
   annotations?: Record<string, string>;
   deletionTimestamp?: string;
   spec: MixpanelDataflowSpec;
