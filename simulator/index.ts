@@ -10,18 +10,21 @@ import { dataPrepRoutes } from './dataprep.js';
 import { Faults } from './faults.js';
 import { loadFixtures, type SimulatorFixtures } from './fixtures.js';
 import { connectionRoutes } from './flowservice/connections.js';
-import { flowRoutes } from './flowservice/flows.js';
+import { flowRoutes } from './flowservice/flowActions.js';
 import { specRoutes } from './flowservice/specsApi.js';
 import { runRoutes } from './flowservice/runsApi.js';
 import { sourceConnectionRoutes } from './flowservice/sourceConnections.js';
 import { targetConnectionRoutes } from './flowservice/targetConnections.js';
 import { isObject } from './http.js';
+import { RequestRecorder } from './recorder.js';
 import { RUN_ERRORS, RunEngine } from './runs.js';
 import { RequestLog } from './request-log.js';
 import { RunLedger } from './run-ledger.js';
 import { schemaRegistryRoutes } from './schemaregistry.js';
 import { createSimServer } from './server.js';
+import { defaultSettings, updateSettings } from './settings.js';
 import { Store } from './store.js';
+import { Transitions } from './transitions.js';
 
 /** Options for startSimulator. */
 export interface SimulatorOptions {
@@ -47,6 +50,10 @@ export interface SimulatorOptions {
   clockOffsetMs?: number;
   /** Schemas and datasets that exist from the start with fixed ids (kept across reset). */
   fixtures?: SimulatorFixtures;
+  /** Initial strictness settings, as `POST /__simulator/settings` takes them (kept across reset). */
+  settings?: Record<string, unknown>;
+  /** Simulated time moves only through `POST /__simulator/clock` (virtual time for tests). */
+  manualClock?: boolean;
 }
 
 /** A started simulator. */
@@ -91,8 +98,8 @@ function resolveConfig(opts: SimulatorOptions): SimConfig {
   };
 }
 
-function buildSim(config: SimConfig, ledger: RunLedger): Sim {
-  const clock = new SimClock(config.clockOffsetMs);
+function buildSim(config: SimConfig, manualClock: boolean, ledger: RunLedger): Sim {
+  const clock = new SimClock(config.clockOffsetMs, manualClock);
   const store = new Store();
   const mixpanel = new MixpanelMarks();
   // Runs of a flow whose Mixpanel account or project is marked invalid fail like a copy error.
@@ -118,6 +125,8 @@ function buildSim(config: SimConfig, ledger: RunLedger): Sim {
     store,
     ims,
     mixpanel,
+    settings: defaultSettings(),
+    transitions: new Transitions(),
     runs: new RunEngine(config.runHistoryPerFlow, forcedFailure, (r) =>
       ledger.record(
         r.flowId,
@@ -149,19 +158,29 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const config = resolveConfig(opts);
   const ledger = new RunLedger();
   const requestLog = new RequestLog();
-  const sim = buildSim(config, ledger);
+  const sim = buildSim(config, opts.manualClock ?? false, ledger);
+  const applySettings = () => {
+    sim.settings = defaultSettings();
+    if (opts.settings) updateSettings(sim.settings, opts.settings);
+  };
+  applySettings();
   const loadAll = () => opts.fixtures && loadFixtures(sim, opts.fixtures);
   loadAll();
   const faults = new Faults();
   const counters = new Counters();
+  const recorder = new RequestRecorder();
   const target = {
     sim,
     faults,
     counters,
     ledger,
     requestLog,
+    recorder,
     reset(): void {
       sim.store.clear();
+      sim.transitions.clear();
+      applySettings();
+      recorder.clear();
       sim.runs.reset();
       sim.ims.reset();
       sim.ims.lifetimeSeconds = config.tokenLifetimeSeconds;

@@ -8,6 +8,7 @@ import { control } from './control.js';
 import { ApiError, contentTypeError, serviceError } from './errors.js';
 import type { Reply } from './http.js';
 import { isObject, parseJsonBody, readBody, send } from './http.js';
+import { bodyForm, CLIENT_USER_AGENT_PREFIX, type RecordedRequest } from './recorder.js';
 import { sendResponseFault, type ResponseFault } from './response-faults.js';
 
 /** A broken answer (response-faults.ts), with the real one when the request was handled first. */
@@ -80,13 +81,26 @@ function decodeSegments(pathname: string): string[] {
     });
 }
 
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
+function jsonBody(req: IncomingMessage, text: string): unknown {
   const type = String(req.headers['content-type'] ?? '').toLowerCase();
-  if (!type.includes('json')) {
-    req.resume();
-    throw contentTypeError();
-  }
-  return parseJsonBody(await readBody(req));
+  if (!type.includes('json')) throw contentTypeError();
+  return parseJsonBody(text);
+}
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/** The form of a request for the recorder (no header or body values). */
+function recorded(req: IncomingMessage, method: string, url: URL, text: string): RecordedRequest {
+  const ua = req.headers['user-agent'];
+  return {
+    method,
+    path: url.pathname,
+    query: [...url.searchParams.entries()],
+    headers: Object.keys(req.headers).sort(),
+    ...(ua ? { userAgent: ua } : {}),
+    client: typeof ua === 'string' && ua.startsWith(CLIENT_USER_AGENT_PREFIX),
+    ...bodyForm(method, text),
+  };
 }
 
 /** Builds the request listener over the simulator state. */
@@ -94,7 +108,10 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
   const compiled = compile(routes);
   const sim: Sim = target.sim;
 
-  async function handle(req: IncomingMessage): Promise<Reply | Broken | 'dropped'> {
+  async function handle(
+    req: IncomingMessage,
+    record: (r: RecordedRequest) => void,
+  ): Promise<Reply | Broken | 'dropped'> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
@@ -115,6 +132,9 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
       );
     }
 
+    // Read once up front, so the recorder sees the form of every body even when a check fails first.
+    const text = WITH_BODY.has(method) ? await readBody(req) : '';
+    record(recorded(req, method, url, text));
     const segments = decodeSegments(pathname);
     const isIms = pathname === IMS_TOKEN_PATH;
     const { route, params, knownTemplate } = isIms
@@ -144,14 +164,8 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
       req.socket.destroy();
       return 'dropped';
     }
-    if (decision.error) {
-      req.resume();
-      throw decision.error;
-    }
-    if (decision.response && !decision.response.afterHandler) {
-      req.resume();
-      return { broken: decision.response };
-    }
+    if (decision.error) throw decision.error;
+    if (decision.response && !decision.response.afterHandler) return { broken: decision.response };
     if (!decision.response) return serve();
     const broken = decision.response;
     return serve().then(
@@ -165,7 +179,6 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
           return { status: 405, body: { error: 'invalid_request', error_description: 'use POST' } };
         const form = new URLSearchParams(url.search);
         const type = String(req.headers['content-type'] ?? '');
-        const text = await readBody(req);
         if (type.includes('application/x-www-form-urlencoded') || text.includes('=')) {
           for (const [k, v] of new URLSearchParams(text)) form.set(k, v);
         }
@@ -173,13 +186,14 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
       }
 
       if (!route) {
-        req.resume();
         return knownTemplate !== undefined
           ? { status: 405, body: { error_code: '405000', message: 'Method not allowed' } }
           : { status: 404, body: { error_code: '404000', message: 'Resource not found' } };
       }
       const call = authenticate(req.headers, sim.ims);
-      sim.runs.tick(sim.clock.now());
+      const now = sim.clock.now();
+      sim.transitions.settle(now);
+      sim.runs.tick(now);
       return route.handler({
         sim,
         call,
@@ -187,23 +201,32 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
         params,
         query: url.searchParams,
         headers: req.headers,
-        json: async () => {
-          const body = await jsonBody(req);
+        json: () => {
+          const body = jsonBody(req, text);
           if (isObject(body) && typeof body['name'] === 'string') logged.name = body['name'];
-          return body;
+          return Promise.resolve(body);
         },
       });
     }
   }
 
   const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000 }, (req, res) => {
-    handle(req).then(
+    let entry: RecordedRequest | undefined;
+    const record = (r: RecordedRequest) => {
+      entry = r;
+    };
+    const finish = (reply: Reply | Broken) => {
+      const status = 'broken' in reply ? (reply.reply?.status ?? 200) : reply.status;
+      if (entry) target.recorder.add({ ...entry, status });
+      if ('broken' in reply) sendResponseFault(res, reply.broken, reply.reply);
+      else send(res, reply);
+    };
+    handle(req, record).then(
       (reply) => {
-        if (reply === 'dropped') return;
-        if ('broken' in reply) sendResponseFault(res, reply.broken, reply.reply);
-        else send(res, reply);
+        if (reply !== 'dropped') finish(reply);
+        else if (entry) target.recorder.add(entry);
       },
-      (e: unknown) => send(res, errorReply(e)),
+      (e: unknown) => finish(errorReply(e)),
     );
   });
   server.keepAliveTimeout = 65_000;

@@ -6,24 +6,12 @@
 import type { MixpanelDataflow } from '../../controller/api/index.js';
 import type { Violation } from './end-state.js';
 
-/** Known failures by issue. */
+/** Known failures by issue (none today: issue 11 fixed the schedule switches to and from `once`). */
 export const KNOWN_FAILURES: {
   issue: number;
   what: string;
   matches: (v: Violation, cr: MixpanelDataflow | undefined) => boolean;
-}[] = [
-  {
-    // A switch to or from `frequency: once` sends `replace /scheduleParams/interval` with no value
-    // (or for a path that does not exist); Adobe answers 1455 and the dataflow stays ValidationFailed.
-    issue: 11,
-    what: 'schedule switches to and from once are refused with FLOW-1455-400',
-    matches: (v, cr) =>
-      ['Ready at the current generation', 'every flow equals its spec'].includes(v.check) &&
-      (cr?.status?.conditions ?? []).some(
-        (c) => c.type === 'Synced' && /flows\.patch: .*FLOW-1455-400/.test(c.message ?? ''),
-      ),
-  },
-];
+}[] = [];
 
 /** The issue that owns a violation, when it is one of the known failures. */
 export function knownFailure(v: Violation, crs: MixpanelDataflow[]): number | undefined {

@@ -5,6 +5,7 @@ import {
   type FlowServiceErrorKind,
 } from '../flowservice/index.js';
 import { PortError, type PortErrorKind } from '../reconcile/ports.js';
+import { portKindByCode } from './codes.js';
 
 const KIND: Record<FlowServiceErrorKind, PortErrorKind> = {
   validation: 'Validation',
@@ -35,7 +36,7 @@ export function toPortError(err: unknown): PortError {
   let message = `${err.operation}: ${FlowServiceErrorMessage[err.kind]}`;
   if (where.length > 0) message += ` (${where.join(' ')})`;
   if (err.adobeMessage) message += `: ${err.adobeMessage}`;
-  return new PortError(KIND[err.kind], message, {
+  return new PortError(portKindByCode(err) ?? KIND[err.kind], message, {
     ...(err.status !== undefined ? { status: err.status } : {}),
     ...(err.adobeShortCode !== undefined ? { code: err.adobeShortCode } : {}),
     ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),

@@ -51,7 +51,7 @@ export type {
   ScheduleParamsInput,
   SpecApi,
 } from './flows.js';
-export type { RunListOptions, RunsApi } from './runs.js';
+export type { CreateRunRequest, RunListOptions, RunsApi } from './runs.js';
 export type {
   GetMappingSetOptions,
   MappingInput,
@@ -69,6 +69,7 @@ export type {
   IdEtag,
   MappingSet,
   Run,
+  RunActionResult,
   SourceConnection,
   TargetConnection,
   XdmSchema,

@@ -38,10 +38,13 @@ async function followToFlow(
   client: FlowServiceClient,
   base: { id: string; etag: string },
 ): Promise<DataflowStatus | undefined> {
-  const sources = await client.sourceConnections.listAll({ property: [`baseConnectionId==${base.id}`] });
+  const sources = (
+    await client.sourceConnections.listAll({ property: [`baseConnectionId==${base.id}`] })
+  ).filter((s) => s.baseConnectionId === base.id);
   sources.sort((a, b) => Number(b['createdAt'] ?? 0) - Number(a['createdAt'] ?? 0));
   for (const source of sources) {
-    const [flow] = await client.flows.listAll({ property: [`sourceConnectionIds==${source.id}`] });
+    const flows = await client.flows.listAll({ property: [`sourceConnectionIds[]==${source.id}`] });
+    const flow = flows.find((f) => f.sourceConnectionIds.includes(source.id));
     if (!flow) continue;
     const targetId = flow.targetConnectionIds[0];
     return {
@@ -82,6 +85,7 @@ export async function discoverStatus(
     port.findConnectionByName(
       'sourceConnection',
       resourceName(desired.uid, 'sourceConnection', [...desired.pairKey, base.id], ''),
+      { baseConnectionId: base.id },
     ),
     port.findConnectionByName(
       'targetConnection',

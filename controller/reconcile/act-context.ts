@@ -2,6 +2,7 @@
 import { EVENT_REASONS, normal, type EngineEvent } from './events.js';
 import type { DesiredChain } from './desired.js';
 import type { Link } from './naming.js';
+import type { ObservedChain } from './observe.js';
 import type { AdobePort, Written } from './ports.js';
 import type { DataflowStatus, RetiredRef } from './types.js';
 
@@ -17,11 +18,21 @@ export interface ActContext {
   record: Recorder;
   emit: (event: EngineEvent) => void;
   nowSec: number;
+  /** What the plan was made from (patches address what Adobe has, e.g. the Mapping entry's index). */
+  observed?: ObservedChain;
 }
 
 /** Result of acting: whether something was adopted (then the caller re-observes and re-plans). */
 export interface ActOutcome {
   adopted: boolean;
+  /** Something changed the plan's premises (a refused PATCH became a replace): re-observe, re-plan. */
+  replan?: boolean;
+  /** A flow was enabled or disabled: Adobe passes through enabled-finalizing / disabling first. */
+  flowTransitioning?: boolean;
+  /** Retired resources Adobe will not delete yet (busy): left pending, tried again shortly. */
+  cleanupPending?: boolean;
+  /** A retired flow was deleted in this act (it holds its connections while delete-finalizing). */
+  flowDeleted?: boolean;
   /** Links created (not adopted) by this act: names derived from their new ids cannot exist yet. */
   created: Set<Link>;
 }

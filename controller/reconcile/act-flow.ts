@@ -8,8 +8,8 @@ import {
   type ActOutcome,
 } from './act-context.js';
 import { EVENT_REASONS, normal } from './events.js';
-import type { Operation } from './plan.js';
-import type { PatchOp } from './ports.js';
+import { PARKED_START_TIME, type Operation } from './plan.js';
+import { PortError, type FlowSchedule, type PatchOp } from './ports.js';
 import { deleteConnectionAndStrays } from './stray-flows.js';
 
 /** Runs one flow operation (create, replace, update, enable, disable). */
@@ -38,6 +38,8 @@ export async function executeFlow(op: Operation, ctx: ActContext, outcome: ActOu
       // decides from what Adobe reports.
       if (flow.state !== (enabled ? 'disabled' : 'enabled')) return;
       const written = await port.setFlowEnabled(flow.id, enabled);
+      // Adobe passes through enabled-finalizing / disabling first: confirm the state it settles in.
+      outcome.flowTransitioning = true;
       await ctx.record((s) => {
         s.flow = { ...flow, etag: written.etag, state: enabled ? 'enabled' : 'disabled' };
       });
@@ -61,7 +63,12 @@ async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): 
   const mapping = must(status.mappingSet, 'mappingSet');
   const mappingVersion = mapping.version ?? 0;
   const name = d.flow.name;
-  const schedule = { ...d.flow.schedule, startTime: d.flow.schedule.startTime ?? ctx.nowSec };
+  // Adobe creates flows enabled: one the spec wants disabled is parked where no run can be due
+  // before the disable lands (the plan patches the real start in once it is disabled).
+  const startTime = d.flow.enabled
+    ? (continuation(ctx, op) ?? d.flow.schedule.startTime ?? ctx.nowSec)
+    : PARKED_START_TIME;
+  const schedule = { ...d.flow.schedule, startTime };
   const input = {
     name,
     description: d.flow.description,
@@ -89,44 +96,100 @@ async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): 
   if (old) ctx.emit(normal(EVENT_REASONS.Replaced, `Replaced flow ${old} with ${written.id}: ${op.reason}.`));
 }
 
+/**
+ * The start of a flow that replaces one reading and writing the same data (its base connection was
+ * replaced): where the old flow's last run started, so the new flow's first window begins where the
+ * old one's ended — no gap and no re-read of history. Undefined for other creates.
+ */
+function continuation(ctx: ActContext, op: Operation): number | undefined {
+  const o = ctx.observed;
+  const d = ctx.desired;
+  if (op.verb !== 'replace' || !o?.source || !o.target) return undefined;
+  const sameData =
+    o.source.projectId === d.source.projectId &&
+    o.source.timezone === d.source.timezone &&
+    o.target.datasetId === d.target.datasetId &&
+    o.target.schemaId === d.target.schemaId;
+  if (!sameData) return undefined;
+  const last = ctx.status.lastRun?.startedAt;
+  const lastSec = last ? Math.floor(Date.parse(last) / 1000) : Number.NaN;
+  const from = Number.isFinite(lastSec) ? lastSec : ctx.nowSec;
+  return Math.max(from, d.flow.schedule.startTime ?? 0);
+}
+
+/**
+ * One JSON Patch op per changed schedule key: `add` when the flow lacks it, `remove` when the spec
+ * has none (to and from `once`), `replace` otherwise; `replace` always carries a value (RFC 6902).
+ */
+function scheduleOp(key: keyof FlowSchedule, has: unknown, value: unknown): PatchOp {
+  const path = `/scheduleParams/${key}`;
+  if (value === undefined) return { op: 'remove', path };
+  return { op: has === undefined ? 'add' : 'replace', path, value };
+}
+
 function flowPatch(op: Operation, ctx: ActContext): PatchOp[] {
   const { desired: d, status } = ctx;
+  const seen = ctx.observed?.flow;
+  const s = seen?.schedule ?? { frequency: '' };
   const out: PatchOp[] = [];
-  for (const { field } of op.diff ?? []) {
+  for (const { field, to } of op.diff ?? []) {
     if (field === 'name') out.push({ op: 'replace', path: '/name', value: d.flow.name });
     else if (field === 'description')
       out.push({ op: 'replace', path: '/description', value: d.flow.description });
     else if (field === 'schedule.frequency')
-      out.push({ op: 'replace', path: '/scheduleParams/frequency', value: d.flow.schedule.frequency });
+      out.push(scheduleOp('frequency', s.frequency, d.flow.schedule.frequency));
     else if (field === 'schedule.interval')
-      out.push({ op: 'replace', path: '/scheduleParams/interval', value: d.flow.schedule.interval });
-    else if (field === 'schedule.startTime')
-      out.push({ op: 'replace', path: '/scheduleParams/startTime', value: d.flow.schedule.startTime });
+      out.push(scheduleOp('interval', s.interval, d.flow.schedule.interval));
+    else if (field === 'schedule.backfill') out.push(scheduleOp('backfill', s.backfill, undefined));
+    else if (field === 'schedule.startTime') out.push(scheduleOp('startTime', s.startTime, Number(to)));
     else if (field === 'mapping') {
       const m = must(status.mappingSet, 'mappingSet');
-      out.push({
-        op: 'replace',
-        path: '/transformations/0',
-        value: { name: 'Mapping', params: { mappingId: m.id, mappingVersion: m.version ?? 0 } },
-      });
+      // The Mapping entry where the observed flow has it (Adobe's example has Copy at index 0).
+      const index = seen?.mappingIndex;
+      const value = { name: 'Mapping', params: { mappingId: m.id, mappingVersion: m.version ?? 0 } };
+      out.push(
+        index === undefined
+          ? { op: 'add', path: '/transformations/-', value }
+          : { op: 'replace', path: `/transformations/${index}`, value },
+      );
     }
   }
   return out;
 }
 
 /** Deletes a replaced resource (never one the live chain uses) and drops it from status. */
-export async function deleteRetired(ctx: ActContext, op: Operation): Promise<void> {
+export async function deleteRetired(ctx: ActContext, op: Operation, outcome: ActOutcome): Promise<void> {
   const id = must(op.id, op.link);
   const s = ctx.status;
   const live = [s.baseConnection?.id, s.sourceConnection?.id, s.targetConnection?.id, s.flow?.id];
   // Never delete something the current chain still uses.
   if (!live.includes(id)) {
-    if (op.link === 'flow') await ctx.port.deleteFlow(id);
-    else if (op.link === 'sourceConnection' || op.link === 'targetConnection')
-      await deleteConnectionAndStrays(ctx.port, s, op.link, id, (stray) =>
-        ctx.emit(normal(EVENT_REASONS.Deleted, `Deleted flow ${stray}: it was left on ${op.link} ${id}.`)),
-      );
-    else if (op.link !== 'mappingSet') await ctx.port.deleteConnection(op.link, id);
+    try {
+      if (op.link === 'flow') {
+        await ctx.port.deleteFlow(id);
+        outcome.flowDeleted = true;
+      } else if (op.link === 'sourceConnection' || op.link === 'targetConnection')
+        await deleteConnectionAndStrays(
+          ctx.port,
+          s,
+          op.link,
+          id,
+          (stray) =>
+            ctx.emit(
+              normal(EVENT_REASONS.Deleted, `Deleted flow ${stray}: it was left on ${op.link} ${id}.`),
+            ),
+          outcome.flowDeleted,
+        );
+      else if (op.link !== 'mappingSet') await ctx.port.deleteConnection(op.link, id);
+    } catch (err) {
+      // The new chain already runs; Adobe is still finalizing (e.g. the old flow holds this
+      // connection while it is delete-finalizing): keep it pending and try again shortly.
+      if (err instanceof PortError && err.kind === 'Busy') {
+        outcome.cleanupPending = true;
+        return;
+      }
+      throw err;
+    }
     ctx.emit(normal(EVENT_REASONS.Deleted, `Deleted ${op.link} ${id}: ${op.reason}.`));
   }
   await ctx.record((st) => {

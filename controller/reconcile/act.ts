@@ -18,7 +18,7 @@ import { ENGINE_MESSAGES, ReconcileFailure } from './errors.js';
 import { EVENT_REASONS, normal } from './events.js';
 import { mappingSetName, resourceName } from './naming.js';
 import type { Operation } from './plan.js';
-import type { ConnectionKind, Written } from './ports.js';
+import { PortError, type ConnectionKind, type Written } from './ports.js';
 
 export type { ActContext, ActOutcome, Recorder } from './act-context.js';
 
@@ -86,12 +86,19 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
     }
     case 'baseConnection:update': {
       const base = must(status.baseConnection, 'baseConnection');
-      const written = await port.updateBaseConnectionAuth(
-        base.id,
-        base.etag ?? '',
-        d.mixpanel.username,
-        d.mixpanel.password,
-      );
+      let written: Written;
+      try {
+        written = await port.updateBaseConnectionAuth(
+          base.id,
+          base.etag ?? '',
+          d.mixpanel.username,
+          d.mixpanel.password,
+        );
+      } catch (err) {
+        // 1445 "PATCH Connection Feature not enabled": rotate by replacing the base instead.
+        if (err instanceof PortError && err.kind === 'Unsupported') return replaceBase(ctx, outcome, base.id);
+        throw err;
+      }
       const rotated = status.appliedSourceCredentialsHash !== undefined;
       await ctx.record((s) => {
         s.baseConnection = { id: written.id || base.id, etag: written.etag };
@@ -109,6 +116,12 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
       const base = must(status.baseConnection, 'baseConnection');
       const res = await port.explore(base.id, d.source.projectId, d.source.timezone);
       if (!res.ok) {
+        if (res.problem === 'Other')
+          throw new ReconcileFailure(
+            'Transient',
+            CONDITION_REASONS.MixpanelRequestRejected,
+            ENGINE_MESSAGES.mixpanelRequestRejected(res.message),
+          );
         throw res.problem === 'Credentials'
           ? new ReconcileFailure(
               'Credentials',
@@ -133,8 +146,14 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
         status.sourceConnection?.id ?? '',
       );
       const input = { name, description: d.description, baseConnectionId: baseId, ...d.source };
-      await createConnection(ctx, outcome, op, 'sourceConnection', name, () =>
-        port.createSourceConnection(input),
+      await createConnection(
+        ctx,
+        outcome,
+        op,
+        'sourceConnection',
+        name,
+        () => port.createSourceConnection(input),
+        baseId,
       );
       return;
     }
@@ -175,7 +194,7 @@ async function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Pro
     case 'flow:disable':
       return executeFlow(op, ctx, outcome);
     default:
-      if (op.verb === 'delete') return deleteRetired(ctx, op);
+      if (op.verb === 'delete') return deleteRetired(ctx, op, outcome);
       throw new Error(`no executor for ${op.verb} ${op.link}`);
   }
 }
@@ -187,11 +206,13 @@ async function createConnection(
   kind: Exclude<ConnectionKind, 'baseConnection'>,
   name: string,
   create: () => Promise<Written>,
+  baseConnectionId?: string,
 ): Promise<void> {
   // A source named after a base connection created in this very act cannot exist yet.
   const fresh = kind === 'sourceConnection' && outcome.created.has('baseConnection');
+  const scope = baseConnectionId ? { baseConnectionId } : {};
   const { written, adopted } = await createOrAdopt(
-    () => ctx.port.findConnectionByName(kind, name),
+    () => ctx.port.findConnectionByName(kind, name, scope),
     create,
     fresh,
   );
@@ -203,4 +224,39 @@ async function createConnection(
   announce(ctx, outcome, kind, written.id, name, adopted);
   if (old)
     ctx.emit(normal(EVENT_REASONS.Replaced, `Replacing ${kind} ${old} with ${written.id}: ${op.reason}.`));
+}
+
+/**
+ * Credential rotation where Adobe refuses connection PATCH (1445): a new base connection with the
+ * new credentials (named after the one it replaces), recorded at once; the old one is retired. The
+ * re-plan that follows builds a new source and flow on it while the old flow keeps running, and
+ * deletes the old flow, source and base only after the new flow exists: no gap in ingestion.
+ */
+async function replaceBase(ctx: ActContext, outcome: ActOutcome, oldId: string): Promise<void> {
+  const d = ctx.desired;
+  const name = resourceName(d.uid, 'baseConnection', [], oldId);
+  const { written, adopted } = await createOrAdopt(
+    () => ctx.port.findConnectionByName('baseConnection', name),
+    () =>
+      ctx.port.createBaseConnection({
+        name,
+        description: d.description,
+        username: d.mixpanel.username,
+        password: d.mixpanel.password,
+      }),
+  );
+  await ctx.record((s) => {
+    s.baseConnection = { id: written.id, etag: written.etag };
+    if (adopted) delete s.appliedSourceCredentialsHash;
+    else s.appliedSourceCredentialsHash = d.mixpanel.hash;
+    s.pendingDeletions = addRetired(s.pendingDeletions, { kind: 'baseConnection', id: oldId });
+  });
+  announce(ctx, outcome, 'baseConnection', written.id, name, adopted);
+  ctx.emit(
+    normal(
+      EVENT_REASONS.CredentialsRotated,
+      `Adobe refused to update base connection ${oldId} in place (PATCH not enabled): replacing it with ${written.id}.`,
+    ),
+  );
+  outcome.replan = true;
 }

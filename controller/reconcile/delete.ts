@@ -48,11 +48,14 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
     const port = s.deps.connect(platform.value.credentials);
     await findUnrecorded(s, port);
     ops = planDeletion(s.status);
-    await settleAll(ops.filter((op) => op.link === 'flow').map((op) => remove(s, port, op)));
+    const flows = ops.filter((op) => op.link === 'flow');
+    await settleAll(flows.map((op) => remove(s, port, op)));
+    // A flow deleted just now holds its connections while delete-finalizing (1447: try later).
+    const flowJustDeleted = flows.length > 0;
     await settleAll(
       ops
         .filter((op) => op.link === 'sourceConnection' || op.link === 'targetConnection')
-        .map((op) => remove(s, port, op)),
+        .map((op) => remove(s, port, op, flowJustDeleted)),
     );
     await settleAll(ops.filter((op) => op.link === 'baseConnection').map((op) => remove(s, port, op)));
   } catch (err) {
@@ -76,12 +79,18 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
   return result(s, Action.awaitChange(), { plan: ops, deletionComplete: true });
 }
 
-async function remove(s: Session, port: AdobePort, op: Operation): Promise<void> {
+async function remove(s: Session, port: AdobePort, op: Operation, flowJustDeleted = false): Promise<void> {
   const id = op.id as string;
   if (op.link === 'flow') await port.deleteFlow(id);
   else if (op.link === 'sourceConnection' || op.link === 'targetConnection')
-    await deleteConnectionAndStrays(port, s.status, op.link, id, (stray) =>
-      s.emit(normal(EVENT_REASONS.Deleted, `Deleted flow ${stray}: it was left on ${op.link} ${id}.`)),
+    await deleteConnectionAndStrays(
+      port,
+      s.status,
+      op.link,
+      id,
+      (stray) =>
+        s.emit(normal(EVENT_REASONS.Deleted, `Deleted flow ${stray}: it was left on ${op.link} ${id}.`)),
+      flowJustDeleted,
     );
   else if (op.link !== 'mappingSet') await port.deleteConnection(op.link, id);
   await s.record((st) => {
@@ -115,7 +124,7 @@ async function findUnrecorded(s: Session, port: AdobePort): Promise<void> {
   const baseId = st.baseConnection?.id;
   if (!st.sourceConnection && baseId) {
     const name = resourceName(uid, 'sourceConnection', [...pairKey, baseId], '');
-    const found = await port.findConnectionByName('sourceConnection', name);
+    const found = await port.findConnectionByName('sourceConnection', name, { baseConnectionId: baseId });
     if (found) await s.record((x) => void (x.sourceConnection = { id: found.id, etag: found.etag }));
   }
   const [src, tgt] = [st.sourceConnection?.id, st.targetConnection?.id];

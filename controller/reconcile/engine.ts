@@ -59,6 +59,8 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
   } catch (err) {
     return finishFailure(s, classify(err), { acting: false, fingerprint, ops, notices });
   }
+  let transitioning = false;
+  let cleanupPending = false;
   for (let pass = 0; pass < s.opts.maxPasses; pass++) {
     let acting = false;
     try {
@@ -76,14 +78,28 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
           record: s.record,
           emit: s.emit,
           nowSec: s.nowSec,
+          observed,
         });
-        if (outcome.adopted) continue;
+        if (outcome.adopted || outcome.replan) continue;
+        transitioning = outcome.flowTransitioning === true;
+        cleanupPending = outcome.cleanupPending === true;
       }
       await noteRotation(s, platform.value.hash);
       delete s.status.terminalFingerprint;
       const health = await runHealth(s, port, observed);
-      s.conclude(syncedCondition(s, notices), readyAvailable(s.obj.generation), ...health);
-      return result(s, Action.awaitChange(), { plan: ops, notices });
+      // The flow is still moving between states in Adobe (a toggle just sent, or one seen in
+      // flight): not Ready until it lands. Retired resources Adobe will not delete yet do not
+      // hold Ready back (the new chain runs). Either way, look again after a backoff.
+      transitioning ||= notices.some((n) => n.kind === 'Transitioning');
+      const ready = transitioning
+        ? readyNot(s.obj.generation, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.transitioning)
+        : readyAvailable(s.obj.generation);
+      s.conclude(syncedCondition(s, notices), ready, ...health);
+      const next =
+        transitioning || cleanupPending
+          ? Action.requeue(backoffDelay(s.input.failures ?? 0, s.opts, s.random))
+          : Action.awaitChange();
+      return result(s, next, { plan: ops, notices });
     } catch (err) {
       const failure = classify(err);
       s.logger.warn(

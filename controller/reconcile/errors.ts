@@ -19,9 +19,13 @@ export const ENGINE_MESSAGES = {
   terminal: (detail: string) => `Adobe rejected the request; fix the spec or Secret to retry: ${detail}`,
   transient: (detail: string) => `Adobe call failed, retrying with backoff: ${detail}`,
   throttled: (ms: number) => `Adobe throttled the request (429); retry after ${Math.ceil(ms / 1000)}s.`,
+  busy: (detail: string) => `Adobe is finishing an earlier change; retrying shortly: ${detail}`,
+  mixpanelRequestRejected: (detail: string) =>
+    `Mixpanel rejected the request (neither the credentials nor the project, as far as Adobe says); retrying with backoff: ${detail}`,
   startTimeLocked:
     'The flow has started; Adobe no longer allows changing schedule.startTime, so it is left as is.',
   outOfSync: 'The dataflow chain does not match the spec yet.',
+  transitioning: 'Adobe is still enabling or disabling the flow; checking again shortly.',
   creating: 'The dataflow chain is being created.',
   deleting: 'The dataflow chain is being deleted.',
   cannotDelete: (detail: string) => `Cannot delete the Adobe chain: ${detail}`,
@@ -112,6 +116,22 @@ export function classify(err: unknown): ReconcileFailure {
           'Stale',
           CONDITION_REASONS.ReconcileError,
           ENGINE_MESSAGES.transient(detail),
+          undefined,
+          { cause: err },
+        );
+      case 'Busy':
+        return new ReconcileFailure(
+          'Transient',
+          CONDITION_REASONS.AdobeBusy,
+          ENGINE_MESSAGES.busy(detail),
+          undefined,
+          { cause: err },
+        );
+      case 'Unsupported':
+        return new ReconcileFailure(
+          'Terminal',
+          CONDITION_REASONS.ValidationFailed,
+          ENGINE_MESSAGES.terminal(detail),
           undefined,
           { cause: err },
         );

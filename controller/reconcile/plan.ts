@@ -47,11 +47,19 @@ export interface Operation {
   diff?: FieldDiff[];
 }
 
-/** Something the plan will not do, reported instead of fought. */
+/** Something the plan will not do (yet), reported instead of fought. `Transitioning`: Adobe is
+ * moving the flow between states; nothing is toggled until it settles, and the engine looks again soon. */
 export interface Notice {
-  kind: 'StartTimeLocked';
+  kind: 'StartTimeLocked' | 'Transitioning';
   message: string;
 }
+
+/**
+ * Start time a flow is created with when the spec says `enabled: false` (2100-01-01T00:00:00Z):
+ * Adobe creates flows enabled, so no run may be due before the disable lands; once the flow is
+ * disabled the real start time is patched in. A start time that has not passed can be changed.
+ */
+export const PARKED_START_TIME = 4_102_444_800;
 
 /** The ordered operations plus notices. */
 export interface Plan {
@@ -76,7 +84,8 @@ function accessFailedBefore(status: DataflowStatus): boolean {
   const reason = status.conditions?.find((c) => c.type === CONDITION_TYPES.Synced)?.reason;
   return (
     reason === CONDITION_REASONS.MixpanelCredentialsRejected ||
-    reason === CONDITION_REASONS.MixpanelProjectNotFound
+    reason === CONDITION_REASONS.MixpanelProjectNotFound ||
+    reason === CONDITION_REASONS.MixpanelRequestRejected
   );
 }
 
@@ -185,12 +194,38 @@ function planFlow(
   ) {
     if (!f) ops.push({ link: 'flow', verb: 'create', reason: missing(f) });
     else ops.push({ link: 'flow', verb: 'replace', id: f.id, reason: PLAN_REASONS.connectionsReplaced });
-    // A new flow starts enabled (Adobe's default); disable it right away when the spec says so.
+    // A new flow starts enabled (Adobe's default), parked at PARKED_START_TIME when the spec says
+    // enabled: false, and is disabled right away.
     if (!d.flow.enabled) ops.push({ link: 'flow', verb: 'disable', reason: PLAN_REASONS.enabledChanged });
     return;
   }
+  // Only the two settled states can be toggled; Adobe refuses actions on transitional ones.
+  const settled = f.state === 'enabled' || f.state === 'disabled';
+  if (!settled)
+    notices.push({
+      kind: 'Transitioning',
+      message: `the flow is ${f.state} in Adobe; it is checked again shortly`,
+    });
   const want = d.flow.schedule;
-  let startTime = want.startTime;
+  const parked = f.schedule.startTime === PARKED_START_TIME;
+  // A parked flow keeps its parking start until it is disabled (or is to run after all).
+  let startTime = parked
+    ? f.state === 'disabled' || d.flow.enabled
+      ? (want.startTime ?? ctx.nowSec)
+      : PARKED_START_TIME
+    : want.startTime;
+  // A flow that took over from an earlier one (its base was replaced) starts where that one's last
+  // run started: later than the spec's start, both in the past, same schedule grid. That is in sync.
+  const flowStart = f.schedule.startTime;
+  if (
+    startTime !== undefined &&
+    flowStart !== undefined &&
+    !parked &&
+    startTime <= ctx.nowSec &&
+    flowStart <= ctx.nowSec &&
+    flowStart >= startTime
+  )
+    startTime = flowStart;
   if (
     startTime !== undefined &&
     startTime !== f.schedule.startTime &&
@@ -211,13 +246,14 @@ function planFlow(
     ['description', f.description, d.flow.description],
     ['schedule.frequency', f.schedule.frequency, want.frequency],
     ['schedule.interval', f.schedule.interval, want.interval],
+    // The flow spec forbids backfill with `once`; Adobe stores it (default true) for the others.
+    ['schedule.backfill', f.schedule.backfill, want.frequency === 'once' ? undefined : f.schedule.backfill],
     ['schedule.startTime', f.schedule.startTime, startTime ?? f.schedule.startTime],
     ['mapping', `${f.mappingId}@${f.mappingVersion}`, mappingTo],
   ]);
-  if (diff.length > 0)
+  // Adobe refuses updates of a flow in transition (1420/1457): wait for it to settle.
+  if (diff.length > 0 && settled)
     ops.push({ link: 'flow', verb: 'update', id: f.id, diff, reason: PLAN_REASONS.inPlace });
-  // Only the two settled states can be toggled; Adobe refuses actions on transitional ones (1422).
-  const settled = f.state === 'enabled' || f.state === 'disabled';
   const enabled = f.state === 'enabled';
   if (settled && d.flow.enabled !== enabled)
     ops.push({

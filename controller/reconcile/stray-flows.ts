@@ -6,7 +6,9 @@
  * id …` in Flow Service's error catalog). When a delete of a source or target connection gets that
  * answer, the flows on it are found (among the pairs of this chain's own connections, so nothing
  * outside the chain is touched), deleted, and the connection delete is tried again. Only on that
- * answer: a normal replace or deletion costs no extra call.
+ * answer, and not right after the chain deleted a flow of its own: a deleted flow holds its
+ * connections while it is delete-finalizing, so that 1447 is expected (Busy: tried again later,
+ * and only then are strays looked for). A normal replace or deletion costs no extra call.
  */
 import { PortError, type AdobePort } from './ports.js';
 import type { DataflowStatus } from './types.js';
@@ -16,7 +18,8 @@ export const ACTIVE_FLOWS_CODE = '1447';
 
 /**
  * Deletes a source or target connection; if Adobe refuses because flows still use it, deletes the
- * chain's stray flows on it first (reported through `onStray`) and tries once more.
+ * chain's stray flows on it first (reported through `onStray`) and tries once more. With
+ * `flowJustDeleted` (this pass deleted the chain's own flow) the refusal is rethrown as it is.
  */
 export async function deleteConnectionAndStrays(
   port: AdobePort,
@@ -24,11 +27,12 @@ export async function deleteConnectionAndStrays(
   link: 'sourceConnection' | 'targetConnection',
   id: string,
   onStray: (flowId: string) => void,
+  flowJustDeleted = false,
 ): Promise<void> {
   try {
     await port.deleteConnection(link, id);
   } catch (err) {
-    if (!(err instanceof PortError) || err.details.code !== ACTIVE_FLOWS_CODE) throw err;
+    if (!(err instanceof PortError) || err.details.code !== ACTIVE_FLOWS_CODE || flowJustDeleted) throw err;
     const strays = await deleteStrayFlows(port, status, link, id);
     if (strays.length === 0) throw err;
     strays.forEach(onStray);

@@ -64,8 +64,7 @@ describe('a flow created under a lost answer, then a replace of its connections'
       expect.arrayContaining([before.sourceConnection!.id, before.targetConnection!.id]),
     );
     d.obj = { ...d.obj, deletionTimestamp: new Date().toISOString() };
-    let res = await d.reconcile();
-    for (let i = 0; i < 3 && !res.deletionComplete; i++) res = await d.reconcile();
+    const res = await d.deleteFully();
     expect(res.deletionComplete).toBe(true);
     const left = (await env.inventory()).filter(
       (r) => r.kind !== 'mappingSets' && r.kind !== 'dataSets' && r.kind !== 'schemas',
