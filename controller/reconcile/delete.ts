@@ -11,7 +11,7 @@ import { resolvePlatform } from './desired.js';
 import { classify, ENGINE_MESSAGES, missingSecretCondition } from './errors.js';
 import { EVENT_REASONS, normal, warning } from './events.js';
 import { resourceName } from './naming.js';
-import { planDeletion, type Operation } from './plan.js';
+import { describeOperation, planDeletion, type Operation } from './plan.js';
 import type { AdobePort } from './ports.js';
 import { result, type ReconcileResult } from './result.js';
 import type { Session } from './session.js';
@@ -48,6 +48,12 @@ export async function reconcileDeletion(s: Session): Promise<ReconcileResult> {
     const port = s.deps.connect(platform.value.credentials);
     await findUnrecorded(s, port);
     ops = planDeletion(s.status);
+    // The same line as a chain's plan: operators (and the soak's kills) see what a deletion does.
+    if (ops.length > 0)
+      s.logger.info(
+        { object: `${s.obj.namespace}/${s.obj.name}`, ops: ops.map(describeOperation) },
+        'applying plan',
+      );
     const flows = ops.filter((op) => op.link === 'flow');
     await settleAll(flows.map((op) => remove(s, port, op)));
     // A flow deleted just now holds its connections while delete-finalizing (1447: try later).

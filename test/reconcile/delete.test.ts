@@ -139,6 +139,25 @@ describe('deleting the CR', () => {
     });
   });
 
+  // The soak's kills wait for this line to strike while a deletion is applied (issue 16).
+  it("logs the deletion's operations as 'applying plan', as a chain's plan is logged", async () => {
+    const d = new Driver(env);
+    const before = (await d.converge()).status;
+    d.obj = { ...d.obj, deletionTimestamp: DELETED_AT };
+    const lines: { obj: object; msg: string }[] = [];
+    const logger = { info: (obj: object, msg: string) => lines.push({ obj, msg }), warn: () => undefined };
+    await d.reconcile({ logger });
+    const plan = lines.find((l) => l.msg === 'applying plan');
+    expect(plan?.obj).toMatchObject({
+      object: `${d.obj.namespace}/${d.obj.name}`,
+      ops: expect.arrayContaining([
+        expect.stringMatching(new RegExp(`^delete flow ${before.flow!.id}`)),
+        expect.stringMatching(new RegExp(`^delete baseConnection ${before.baseConnection!.id}`)),
+      ]),
+    });
+    await d.deleteFully();
+  });
+
   it('does not delete while paused', async () => {
     const d = new Driver(env);
     const before = (await d.converge()).status;
