@@ -32,6 +32,9 @@ const MOMENT_OPS: Record<KillMoment, RegExp> = {
 /** How long a kill waits for its moment before it strikes anyway. */
 const KILL_WAIT_MS = 8_000;
 
+/** How long a watch silence waits for an open watch (after a restart the controller re-lists first). */
+const SILENCE_WAIT_MS = 30_000;
+
 /** The executor. */
 export class Executor {
   readonly played: Played[] = [];
@@ -45,6 +48,9 @@ export class Executor {
   lastFaultEndAt = 0;
   t0 = 0;
   private ended = false;
+  private markQuiet: (at: number) => void = () => {};
+  /** Resolves with the epoch ms of the last disruption: every event before `end` done, its work too. */
+  readonly quiet = new Promise<number>((resolve) => (this.markQuiet = resolve));
 
   constructor(
     private readonly o: {
@@ -71,6 +77,10 @@ export class Executor {
     await this.setFaults();
     for (let i = 0; i < events.length;) {
       const e = events[i]!;
+      if (e.kind === 'end') {
+        const before = [...this.inFlight];
+        void Promise.all(before).then(() => this.markQuiet(Math.max(Date.now(), this.lastFaultEndAt)));
+      }
       const wait = this.t0 + e.at - Date.now();
       if (wait > 0) await sleep(wait);
       if (e.kind === 'create') {
@@ -90,6 +100,7 @@ export class Executor {
       this.track(this.dispatch(e));
     }
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+    this.markQuiet(Math.max(Date.now(), this.lastFaultEndAt)); // no end event: now
   }
 
   private track(p: Promise<unknown>): void {
@@ -145,6 +156,9 @@ export class Executor {
         this.lastFaultEndAt = Date.now();
         return done({ result: 'done', detail: `back after ${((Date.now() - started) / 1000).toFixed(1)} s` });
       case 'silence-watches': {
+        // Right after a kill or an API server restart no watch may be open yet: wait for one.
+        const deadline = Date.now() + SILENCE_WAIT_MS;
+        while (this.o.proxy.openWatches() === 0 && Date.now() < deadline) await sleep(250);
         const { count, clients } = this.o.proxy.silenceWatches();
         this.silences.push({ at: Date.now(), silenced: count, clients });
         this.lastFaultEndAt = Date.now() + this.o.profile.controller.stallMs;

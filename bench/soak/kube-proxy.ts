@@ -22,7 +22,7 @@ export interface KubeProxy {
   kubeconfigFor(client: string): string;
   /** Silences every watch open now; returns how many, and whose. */
   silenceWatches(): { count: number; clients: string[] };
-  /** Watches open now (silent or not). */
+  /** Watches open now and not silenced. */
   openWatches(): number;
   close(): Promise<void>;
 }
@@ -113,7 +113,7 @@ export async function startKubeProxy(admin: KubeConfig, dir: string): Promise<Ku
         }
       return { count: clients.length, clients: [...new Set(clients)] };
     },
-    openWatches: () => watches.size,
+    openWatches: () => [...watches].filter((w) => !w.silent).length,
     close: () =>
       new Promise<void>((resolve) => {
         for (const w of watches) w.res.destroy();

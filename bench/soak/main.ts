@@ -1,6 +1,6 @@
 /**
  * `npm run soak -- --crs 100 --minutes 10 --seed 42 [--replicas 2]`: the seeded soak (see
- * docs/benchmarks.md). Prints the seed, the planned and the played event log, then one table of what
+ * docs/soak.md). Prints the seed, the planned and the played event log, then one table of what
  * was injected and what was checked; exit 0 with 0 violations, 1 otherwise.
  */
 import { parseArgs } from 'node:util';

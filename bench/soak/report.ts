@@ -15,8 +15,13 @@ export interface SoakResult {
   silencedWatches: number;
   checks: { name: string; count: number; violations: Violation[] }[];
   figures: MonitorFigures;
-  /** ms from the last fault to the first moment every end-state invariant held; undefined if never. */
+  /**
+   * ms from the last disruption (fault window, kill, restart, silence or edit) until every end-state
+   * invariant held for good (background noise on until the end); undefined if never.
+   */
   convergenceMs: number | undefined;
+  /** Seconds into the schedule of the last disruption. */
+  lastDisruptionS: number;
   /** Violations another issue owns (bench/soak/known.ts), not counted. */
   knownFailures: (Violation & { issue: number })[];
   /** Issues whose known failure was seen on some dataflow during the run, healed or not. */
@@ -103,8 +108,8 @@ export function renderReport(r: SoakResult): string {
   lines.push('FIGURES (each against its bound)');
   lines.push(
     r.convergenceMs === undefined
-      ? `  convergence after the last fault: not reached within ${(b.convergenceMs / 1000).toFixed(0)} s`
-      : `  convergence after the last fault: ${(r.convergenceMs / 1000).toFixed(1)} s / bound ${(b.convergenceMs / 1000).toFixed(0)} s = ${(r.convergenceMs / b.convergenceMs).toFixed(2)}`,
+      ? `  convergence after the last disruption (t+${r.lastDisruptionS.toFixed(0)} s of ${p.minutes * 60} s): not reached within ${(b.convergenceMs / 1000).toFixed(0)} s`
+      : `  convergence after the last disruption (t+${r.lastDisruptionS.toFixed(0)} s of ${p.minutes * 60} s): ${(r.convergenceMs / 1000).toFixed(1)} s / bound ${(b.convergenceMs / 1000).toFixed(0)} s = ${(r.convergenceMs / b.convergenceMs).toFixed(2)}`,
   );
   lines.push(
     `  Flow Service calls per dataflow per minute, closest to its ceiling: ${f.maxCallsPerMinute.calls} (${f.maxCallsPerMinute.subject}, minute ${f.maxCallsPerMinute.minute}, ${f.maxCallsPerMinute.actions} user actions) / ceiling ${f.maxCallsPerMinute.ceiling} (${b.callsPerDataflowMinute.base} + ${b.callsPerDataflowMinute.perAction} per action) = ${(f.maxCallsPerMinute.calls / f.maxCallsPerMinute.ceiling).toFixed(2)}`,

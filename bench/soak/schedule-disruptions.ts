@@ -22,25 +22,36 @@ export function disruptions(rng: Rng, p: SoakProfile, anchors: Anchors, out: Dra
   for (let i = 0; i < p.tokenRevocations; i++)
     out.push({ at: rng.int(0.1 * D, 0.85 * D), kind: 'revoke-tokens' } as Draft);
 
+  const restarts: number[] = [];
+  for (let i = 0; i < p.failovers; i++) {
+    const at = rng.int(0.15 * D, 0.8 * D);
+    restarts.push(at);
+    out.push({ at, kind: 'failover' } as Draft);
+  }
+  for (let i = 0; i < p.apiserverRestarts; i++) {
+    const at = rng.int(0.3 * D, 0.7 * D);
+    restarts.push(at);
+    out.push({ at, kind: 'apiserver-restart' } as Draft);
+  }
+
   // Kills: each moment in turn, armed just before a user action that starts that work: the kill
   // waits for the leader's plan of that kind (the controller picks an edit up within a second, so a
-  // kill armed after it would miss the work it is meant to interrupt).
+  // kill armed after it would miss the work it is meant to interrupt). Preferably not within the 15 s
+  // after a failover or an API server restart: the leader may be changing then, and the work comes late.
   const killTimes: number[] = [];
   const moments = rng.shuffle(KILL_MOMENTS);
   for (let i = 0; i < p.kills; i++) {
     const moment = moments[i % moments.length]!;
-    const candidates = anchors[moment].filter(
+    const spaced = anchors[moment].filter(
       (t) => t < 0.85 * D && killTimes.every((k) => Math.abs(k - t) > 8_000),
     );
+    const calm = spaced.filter((t) => restarts.every((r) => t < r - 2_000 || t > r + 15_000));
+    const candidates = calm.length ? calm : spaced;
     const base = candidates.length ? rng.pick(candidates) : rng.int(0.1 * D, 0.85 * D);
     const at = Math.max(0, base - rng.int(50, 500));
     killTimes.push(at);
     out.push({ at, kind: 'kill', moment } as Draft);
   }
-  for (let i = 0; i < p.failovers; i++)
-    out.push({ at: rng.int(0.15 * D, 0.8 * D), kind: 'failover' } as Draft);
-  for (let i = 0; i < p.apiserverRestarts; i++)
-    out.push({ at: rng.int(0.3 * D, 0.7 * D), kind: 'apiserver-restart' } as Draft);
   for (let i = 0; i < p.watchSilences; i++)
     out.push({
       at: rng.int(0.15 * D, Math.max(0.2 * D, D - p.controller.stallMs - 5_000)),

@@ -271,7 +271,8 @@ function userActivity(rng: Rng, p: SoakProfile, secrets: InitialSecrets, out: Dr
         dfs.delete(df.name);
         const policy = variant ?? (rng.chance(0.5) ? 'Orphan' : 'Delete');
         out.push({ at, kind, name: df.name, policy } as Draft);
-        anchors.delete.push(at);
+        // An Orphan deletion makes no Adobe call: nothing for a kill to interrupt.
+        if (policy === 'Delete') anchors.delete.push(at);
         break;
       }
       case 'invalid-edit':

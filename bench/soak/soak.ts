@@ -21,6 +21,7 @@ import { Fleet } from './fleet.js';
 import { startKubeProxy } from './kube-proxy.js';
 import { LeakScanner } from './leaks.js';
 import { Monitor } from './monitor.js';
+import { settle } from './settle.js';
 import type { SoakProfile } from './profile.js';
 import type { SoakResult } from './report.js';
 import { buildSchedule } from './schedule.js';
@@ -117,25 +118,22 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
         await sleep(p.crs > 30 ? 5_000 : 3_000);
       }
     })();
-    await executor.play(schedule.events);
-    const lastFault = Math.max(executor.lastFaultEndAt, Date.now());
-    log(`schedule done; waiting for convergence (bound ${(p.bounds.convergenceMs / 1000).toFixed(0)} s)`);
-
-    let convergenceMs: number | undefined;
-    let end: Violation[] = [];
-    let crs: MixpanelDataflow[] = [];
-    for (;;) {
-      const state = await readEndState(user, sim, p.namespace, ledger);
-      crs = state.crs;
-      end = endStateViolations(state);
-      const remaining = end.filter((v) => opts.known?.(v, crs) === undefined);
-      if (remaining.length === 0) {
-        convergenceMs = Date.now() - lastFault;
-        break;
-      }
-      if (Date.now() - lastFault > p.bounds.convergenceMs) break;
-      await sleep(3_000);
-    }
+    const played = executor.play(schedule.events);
+    const settled = await settle({
+      read: async () => {
+        const state = await readEndState(user, sim, p.namespace, ledger);
+        const all = endStateViolations(state);
+        const counted = all.filter((v) => opts.known?.(v, state.crs) === undefined);
+        return { crs: state.crs, all, counted };
+      },
+      quiet: executor.quiet,
+      played,
+      boundMs: p.bounds.convergenceMs,
+      intervalMs: p.crs > 30 ? 5_000 : 3_000,
+      log,
+    });
+    await played;
+    const { crs, all: end, counted: endChecks, convergenceMs } = settled;
     monitoring = false;
     await loop;
     await monitor.tick(true);
@@ -144,7 +142,6 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
       const issue = opts.known?.(v, crs);
       return issue === undefined ? [] : [{ ...v, issue }];
     });
-    const endChecks = end.filter((v) => opts.known?.(v, crs) === undefined);
     const byCheck = (name: string, list: Violation[]) => list.filter((v) => v.check === name);
     // Every incarnation whose watches went silent, and that lived long enough, restarted them.
     const silenceViolations: Violation[] = executor.silences
@@ -246,6 +243,7 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
       checks,
       figures: monitor.figures,
       convergenceMs,
+      lastDisruptionS: (settled.quietAt - executor.t0) / 1000,
       knownFailures: known,
       knownSeenDuring: [...monitor.knownSeen],
       logDir,

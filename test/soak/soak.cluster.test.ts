@@ -6,7 +6,7 @@ import { runSoak } from '../../bench/soak/soak.js';
 
 // The CI soak: its own kube-apiserver (it restarts it), the simulator and two controller replicas
 // as child processes, a 2-minute seeded schedule of Adobe faults, kills, a failover, an API server
-// restart, a silenced watch and user activity, then the invariants (docs/benchmarks.md).
+// restart, a silenced watch and user activity, then the invariants (docs/soak.md).
 const SEED = 16;
 
 describe('the seeded soak (2 minutes, fixed seed)', () => {
