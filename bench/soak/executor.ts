@@ -32,6 +32,9 @@ const MOMENT_OPS: Record<KillMoment, RegExp> = {
 /** How long a kill waits for its moment before it strikes anyway. */
 const KILL_WAIT_MS = 8_000;
 
+/** How long a failover waits for a leader to stop (a killed one's Lease runs out in seconds). */
+const LEADER_WAIT_MS = 30_000;
+
 /** How long a watch silence waits for an open watch (after a restart the controller re-lists first). */
 const SILENCE_WAIT_MS = 30_000;
 
@@ -145,6 +148,9 @@ export class Executor {
       case 'kill':
         return done(await this.kill(e.moment));
       case 'failover': {
+        // Just after a kill the Lease is still running out: wait for the next leader.
+        const deadline = Date.now() + LEADER_WAIT_MS;
+        while (!this.o.fleet.leader() && Date.now() < deadline) await sleep(250);
         const leader = this.o.fleet.leader();
         if (!leader) return done({ result: 'skipped', detail: 'no leader right now' });
         this.o.fleet.signal(leader, 'SIGTERM');

@@ -36,8 +36,9 @@ export function disruptions(rng: Rng, p: SoakProfile, anchors: Anchors, out: Dra
 
   // Kills: each moment in turn, armed just before a user action that starts that work: the kill
   // waits for the leader's plan of that kind (the controller picks an edit up within a second, so a
-  // kill armed after it would miss the work it is meant to interrupt). Preferably not within the 15 s
-  // after a failover or an API server restart: the leader may be changing then, and the work comes late.
+  // kill armed after it would miss the work it is meant to interrupt). Preferably not from 10 s
+  // before to 15 s after a failover or an API server restart: the leader may be changing then (the
+  // work comes late), and a failover needs a leader.
   const killTimes: number[] = [];
   const moments = rng.shuffle(KILL_MOMENTS);
   for (let i = 0; i < p.kills; i++) {
@@ -45,7 +46,7 @@ export function disruptions(rng: Rng, p: SoakProfile, anchors: Anchors, out: Dra
     const spaced = anchors[moment].filter(
       (t) => t < 0.85 * D && killTimes.every((k) => Math.abs(k - t) > 8_000),
     );
-    const calm = spaced.filter((t) => restarts.every((r) => t < r - 2_000 || t > r + 15_000));
+    const calm = spaced.filter((t) => restarts.every((r) => t < r - 10_000 || t > r + 15_000));
     const candidates = calm.length ? calm : spaced;
     const base = candidates.length ? rng.pick(candidates) : rng.int(0.1 * D, 0.85 * D);
     const at = Math.max(0, base - rng.int(50, 500));
