@@ -22,6 +22,9 @@ export interface MonitorFigures {
   ticks: number;
   scrapes: number;
   counterChecks: number;
+  /** Runs Adobe finished (its run ledger) and the most the controllers counted, at the last check. */
+  runsFinished: number;
+  runsCounted: number;
   /** Highest Flow Service calls by one dataflow in one minute, and which. */
   /** The dataflow-minute closest to its ceiling: calls, the ceiling then, whose and when. */
   maxCallsPerMinute: { calls: number; ceiling: number; actions: number; subject: string; minute: number };
@@ -49,6 +52,8 @@ export class Monitor {
     ticks: 0,
     scrapes: 0,
     counterChecks: 0,
+    runsFinished: 0,
+    runsCounted: 0,
     maxCallsPerMinute: { calls: 0, ceiling: 1, actions: 0, subject: '', minute: 0 },
     maxUnattributedPerMinute: 0,
     totalCalls: 0,
@@ -183,6 +188,8 @@ export class Monitor {
     const total = new Map<string, number>();
     for (const m of this.counted.values())
       for (const [name, n] of m) total.set(name, (total.get(name) ?? 0) + n);
+    this.figures.runsFinished = [...produced.values()].reduce((a, b) => a + b, 0);
+    this.figures.runsCounted = [...total.values()].reduce((a, b) => a + b, 0);
     for (const [name, n] of total) {
       this.figures.counterChecks += 1;
       const uid = this.o.ledger.uids.get(name);

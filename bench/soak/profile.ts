@@ -31,8 +31,6 @@ export interface SoakProfile extends SoakOptions {
   /** Length of one fault window; the sandbox outage has its own. */
   faultWindowMs: number;
   outageMs: number;
-  /** Simulated ms per real ms (runs happen, tokens age). */
-  clockSpeed: number;
   controller: {
     syncPeriod: string;
     syncPeriodMs: number;
@@ -92,7 +90,6 @@ export function soakProfile(o: SoakOptions): SoakProfile {
     faultWindowMs: Math.min(40_000, Math.max(8_000, Math.round(durationMs / 14))),
     // The "sandbox-wide outage of a minute"; compressed to 20 s in the 2-minute CI soak.
     outageMs: long ? 60_000 : 20_000,
-    clockSpeed: 60,
     controller: {
       syncPeriod: seconds(syncPeriodMs),
       syncPeriodMs,

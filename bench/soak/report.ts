@@ -118,6 +118,9 @@ export function renderReport(r: SoakResult): string {
     `  Flow Service calls in total: ${f.totalCalls} (${(f.totalCalls / p.crs / Math.max(1, p.minutes)).toFixed(1)} per dataflow per minute of schedule); unattributed max ${f.maxUnattributedPerMinute}/min`,
   );
   lines.push(
+    `  runs Adobe finished: ${f.runsFinished}; counted by the controllers: ${f.runsCounted} (never above, per dataflow)`,
+  );
+  lines.push(
     `  controller RSS: max ${f.maxRssMiB.toFixed(0)} MiB / limit ${b.rssMiB} MiB = ${(f.maxRssMiB / b.rssMiB).toFixed(2)}`,
   );
   lines.push(`  logs: ${r.logDir}`);

@@ -1,7 +1,6 @@
 /**
- * The simulator as a child process (`simulator/main.ts`), its control endpoints, and the clock
- * driver that makes simulated time run `speed` times faster than real time, so runs happen and
- * tokens age during the soak.
+ * The simulator as a child process (`simulator/main.ts`) and its control endpoints. Its clock is
+ * the real one, like the controller's (no speed-up: Adobe and the controller agree on "now").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -40,8 +39,6 @@ export interface SimProcess {
   state(): Promise<{ now: number; resources: SimResource[] }>;
   ledger(): Promise<Record<string, LedgerFlow & { finished: number }>>;
   requestsAfter(seq: number): Promise<{ entries: LoggedRequest[]; last: number; dropped: number }>;
-  /** Starts advancing the clock; returns a stop function. */
-  driveClock(speed: number): () => void;
   stop(): Promise<void>;
 }
 
@@ -83,16 +80,6 @@ export async function startSimProcess(logFile: string): Promise<SimProcess> {
       (await control<{ flows: Record<string, LedgerFlow & { finished: number }> }>('GET', 'runs/ledger'))
         .flows,
     requestsAfter: (seq) => control('GET', `requests/log?after=${seq}`),
-    driveClock: (speed) => {
-      let last = Date.now();
-      const timer = setInterval(() => {
-        const now = Date.now();
-        const advanceMs = (now - last) * (speed - 1);
-        last = now;
-        control('POST', 'clock', { advanceMs }).catch(() => {});
-      }, 1000);
-      return () => clearInterval(timer);
-    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (proc.exitCode !== null) return resolve();

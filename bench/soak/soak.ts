@@ -45,7 +45,8 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
 
   const plane = await startControlPlane();
   const sim = await startSimProcess(join(logDir, 'simulator.log'));
-  const stopClock = sim.driveClock(p.clockSpeed);
+  // Adobe's clock runs at the controller's pace, as in production: a simulated Adobe 60 times faster
+  // put flow start times in the controller's future (its "not started yet" was Adobe's "started").
   const leaks = new LeakScanner();
   const ledger: Ledger = { uids: new Map(), deleted: new Map() };
   let fleet: Fleet | undefined;
@@ -249,7 +250,6 @@ export async function runSoak(p: SoakProfile, opts: RunOptions): Promise<SoakRes
       logDir,
     };
   } finally {
-    stopClock();
     await fleet?.stop();
     await proxy.close();
     await sim.stop();

@@ -254,7 +254,9 @@ export class User {
         if (
           kubectl &&
           (r as { code?: number }).code !== 0 &&
-          /connection refused|ServiceUnavailable|EOF|TLS handshake/i.test(stderr) &&
+          /connection refused|connection reset|Unable to connect|ServiceUnavailable|currently unable to handle|before all known HTTP paths|client connection lost|EOF|TLS handshake/i.test(
+            stderr,
+          ) &&
           Date.now() < deadline
         ) {
           await sleep(500);

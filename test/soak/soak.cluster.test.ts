@@ -46,6 +46,7 @@ describe('the seeded soak (2 minutes, fixed seed)', () => {
     // The continuous checks really ran: scrapes read, run counters compared, calls attributed.
     expect(result.figures.scrapes).toBeGreaterThan(10);
     expect(result.figures.counterChecks).toBeGreaterThan(0);
+    expect(result.figures.runsFinished).toBeGreaterThan(0);
     expect(result.figures.totalCalls).toBeGreaterThan(0);
   }, 420_000);
 });
