@@ -33,14 +33,6 @@ export const ANNOTATIONS = {
 /** The only value of {@link ANNOTATIONS.paused} that pauses; anything else means not paused. */
 export const PAUSED_VALUE = 'true' as const;
 
-/** Labels the controller may set on objects it creates in Kubernetes (events, leases). */
-export const LABELS = {
-  /** Name of the MixpanelDataflow an object belongs to. */
-  dataflow: 'aepflows.io/dataflow',
-  /** Standard label naming the managing component. */
-  managedBy: 'app.kubernetes.io/managed-by',
-} as const;
-
 /** Condition types the controller maintains in `status.conditions`. */
 export const CONDITION_TYPES = {
   /** The whole chain exists in Adobe and matches the spec. */

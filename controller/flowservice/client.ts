@@ -24,6 +24,7 @@ import type { Collection, PlatformSender } from './resource.js';
 import { runsApi, type RunsApi } from './runs.js';
 import type { ConnectionSpec, FlowSpec, SourceConnection, TargetConnection } from './schemas.js';
 import { ImsTokenProvider } from './token.js';
+import { LOG_REDACTION } from '../util/redact.js';
 import { Transport } from './transport.js';
 
 /** Collaborators of the client; all optional. */
@@ -58,20 +59,6 @@ export interface FlowServiceClient {
   close(): Promise<void>;
 }
 
-// Defence in depth: the client never logs these, and pino censors them if anyone tries.
-const REDACT_PATHS = [
-  'clientSecret',
-  '*.clientSecret',
-  'client_secret',
-  'password',
-  '*.password',
-  'authorization',
-  '*.authorization',
-  'access_token',
-  'token',
-  '*.token',
-];
-
 /** Builds a client. Parses `config` once (defaults in config.ts); throws a ZodError when invalid. */
 export function createFlowServiceClient(
   config: FlowServiceConfigInput,
@@ -79,9 +66,10 @@ export function createFlowServiceClient(
 ): FlowServiceClient {
   const cfg = parseFlowServiceConfig(config);
   let credentials: FlowServiceCredentials = cfg.credentials;
+  // Defence in depth: the client never logs secrets, and pino censors them if anyone tries.
   const logger = (deps.logger ?? pino({ level: 'silent' })).child(
     { component: 'flowservice' },
-    { redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } },
+    { redact: LOG_REDACTION },
   );
   const observer = safeObserver(deps.observer ?? noopFlowServiceObserver);
   const policy = { maxRetries: cfg.maxRetries, ...cfg.retry };

@@ -23,6 +23,7 @@ import {
 } from '../reconcile/index.js';
 import { Action, Controller, RetryAfterError, TerminalError } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/workqueue.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { findReplacedChain } from './discover.js';
 import { describeProblem, emptyManifestSet, secretsFor, type ManifestSet } from './manifests.js';
 import type { LocalRecord, LocalState } from './state.js';
@@ -50,15 +51,6 @@ export interface LocalControllerDeps {
   /** Called with every summary line (also shown by the view). */
   onSummary?: (line: string) => void;
 }
-
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(
-          Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : x,
-  );
 
 /** The local controller. */
 export class LocalController {
@@ -116,8 +108,8 @@ export class LocalController {
           };
       const changed =
         !rec ||
-        canonical(rec.spec) !== canonical(df.spec) ||
-        canonical(rec.annotations ?? {}) !== canonical(df.annotations ?? {});
+        canonicalJson(rec.spec) !== canonicalJson(df.spec) ||
+        canonicalJson(rec.annotations ?? {}) !== canonicalJson(df.annotations ?? {});
       if (changed) next.generation += 1;
       next.spec = df.spec;
       if (df.annotations) next.annotations = df.annotations;
@@ -144,7 +136,7 @@ export class LocalController {
   }
 
   private enqueueIfChanged(key: string, rec: LocalRecord): void {
-    const input = canonical({
+    const input = canonicalJson({
       generation: rec.generation,
       deleting: Boolean(rec.deletionTimestamp),
       secrets: secretsFor(this.manifests, rec.namespace, rec.spec),

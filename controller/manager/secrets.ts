@@ -7,6 +7,7 @@
  */
 import type { MixpanelDataflow } from '../api/index.js';
 import { isStatus, type KubeHttp } from '../runtime/kube-http.js';
+import { redactValues } from '../util/redact.js';
 import type { EngineSecrets } from './engine-port.js';
 
 /** Names of the Secrets a CR references (same namespace, by design of the API). */
@@ -79,13 +80,14 @@ export async function readSecrets(
 const SECRET_KEY = /secret|password|token/i;
 
 /**
- * Replaces every occurrence of a secret value (4+ characters) in `text` with `[redacted]`: a last
- * line of defence for text that leaves the process (events, condition messages, logs).
+ * Replaces every secret value (by key name) of the referenced Secrets in `text`: a last line of
+ * defence for text that leaves the process (events, condition messages).
  */
 export function redact(text: string, secrets: EngineSecrets): string {
-  let out = text;
-  for (const data of Object.values(secrets))
-    for (const [key, value] of Object.entries(data ?? {}))
-      if (SECRET_KEY.test(key) && value.length >= 4) out = out.split(value).join('[redacted]');
-  return out;
+  const values = Object.values(secrets).flatMap((data) =>
+    Object.entries(data ?? {})
+      .filter(([key]) => SECRET_KEY.test(key))
+      .map(([, value]) => value),
+  );
+  return redactValues(text, values);
 }

@@ -3,7 +3,7 @@
  * unit-tested with tables and printed as is by a dry-run `plan` command (see `describeOperation`).
  */
 import { CONDITION_REASONS, CONDITION_TYPES } from './conditions.js';
-import { canonicalJson } from './hash.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import type { DesiredChain } from './desired.js';
 import type { Link } from './naming.js';
 import type { ObservedChain } from './observe.js';

@@ -3,7 +3,7 @@ import { ANNOTATIONS, PAUSED_VALUE } from '../api/index.js';
 import { ENGINE_DEFAULTS, type EngineOptions } from './action.js';
 import { setCondition, type ConditionInput } from './conditions.js';
 import type { EngineEvent } from './events.js';
-import { canonicalJson } from './hash.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import type { AdobeConnector } from './ports.js';
 import type { RunMonitorDeps } from './run-monitor.js';
 import type { DataflowObject, DataflowStatus } from './types.js';
