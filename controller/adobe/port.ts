@@ -1,10 +1,14 @@
 /** The engine's AdobePort implemented with the Flow Service client. */
-import type { FlowServiceClient, Flow, MappingSet } from '../flowservice/index.js';
+import {
+  isFlowServiceError,
+  type FlowServiceClient,
+  type Flow,
+  type MappingSet,
+} from '../flowservice/index.js';
 import type {
   AdobePort,
   ConnectionKind,
   ExploreOutcome,
-  FlowQuery,
   MappingRow,
   MappingSetInput,
   ObservedConnection,
@@ -13,7 +17,7 @@ import type {
   Written,
 } from '../reconcile/ports.js';
 import { ADOBE_IDS, ADOBE_VALUES } from './constants.js';
-import { mapped, orNull, toPortError } from './errors.js';
+import { detail, mapped, orNull, toReconcileError } from './errors.js';
 import { listRuns } from './runs.js';
 
 type AnyConnection = {
@@ -22,6 +26,7 @@ type AnyConnection = {
   name?: string | undefined;
   state?: string | undefined;
   baseConnectionId?: string | undefined;
+  createdAt?: unknown;
   params?: Record<string, unknown> | undefined;
   data?: Record<string, unknown> | undefined;
 };
@@ -32,6 +37,7 @@ function toConnection(c: AnyConnection): ObservedConnection {
   const out: ObservedConnection = { id: c.id, etag: c.etag, name: c.name ?? '' };
   if (c.state) out.state = c.state;
   if (c.baseConnectionId) out.baseConnectionId = c.baseConnectionId;
+  if (typeof c.createdAt === 'number') out.createdAt = c.createdAt;
   const projectId = str(c.params?.['projectId']);
   const timezone = str(c.params?.['timezone']);
   const datasetId = str(c.params?.['dataSetId']);
@@ -124,6 +130,13 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
         }
         return null;
       }),
+    listSourceConnections: (baseConnectionId) =>
+      mapped(async () =>
+        (await client.sourceConnections.listAll({ property: [`baseConnectionId==${baseConnectionId}`] }))
+          // Defensive: keep only what the filter asked for, even if a server ignored it.
+          .filter((c) => c.baseConnectionId === baseConnectionId)
+          .map(toConnection),
+      ),
     createBaseConnection: (input) =>
       mapped(async () =>
         written(
@@ -157,11 +170,15 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
         });
         return { ok: true };
       } catch (err) {
-        const e = toPortError(err);
         // Flow Service relays the provider's refusal as FLOW-1100-400 "Error from flow provider".
-        if (e.kind !== 'Validation' || e.details.code !== ADOBE_VALUES.providerErrorCode) throw e;
-        const credentials = /credential|unauthori[sz]ed|\b401\b/i.test(e.message);
-        return { ok: false, problem: credentials ? 'Credentials' : 'Project', message: e.message };
+        const refusal =
+          isFlowServiceError(err) &&
+          err.kind === 'validation' &&
+          err.adobeShortCode === ADOBE_VALUES.providerErrorCode;
+        if (!refusal) throw toReconcileError(err);
+        const message = detail(err);
+        const credentials = /credential|unauthori[sz]ed|\b401\b/i.test(message);
+        return { ok: false, problem: credentials ? 'Credentials' : 'Project', message };
       }
     },
     createSourceConnection: (input) =>
@@ -213,17 +230,13 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
         return { id: m.id, version: m.version };
       }),
     getFlow: (id) => orNull(async () => toFlow(await client.flows.get(id))),
-    // The flow's name is user-facing, so a flow is found by the CR-unique connections it links.
-    findFlow: (q: FlowQuery) =>
-      mapped(async () => {
-        const page = await client.flows.list({ property: [`sourceConnectionIds==${q.sourceConnectionId}`] });
-        const hit = page.items.find(
-          (f) =>
-            f.sourceConnectionIds.includes(q.sourceConnectionId) &&
-            f.targetConnectionIds.includes(q.targetConnectionId),
-        );
-        return hit ? toFlow(hit) : null;
-      }),
+    // The flow's name is user-facing, so a flow is found by the CR-unique source it reads.
+    listFlowsOfSource: (sourceConnectionId) =>
+      mapped(async () =>
+        (await client.flows.listAll({ property: [`sourceConnectionIds==${sourceConnectionId}`] }))
+          .filter((f) => f.sourceConnectionIds.includes(sourceConnectionId))
+          .map(toFlow),
+      ),
     createFlow: (input) =>
       mapped(async () =>
         written(

@@ -70,5 +70,11 @@ export const MIN_MINUTE_INTERVAL = 15;
 /** Values of `spec.deletionPolicy`. */
 export const DELETION_POLICIES = ['Delete', 'Orphan'] as const;
 
+/**
+ * Most replaced resources `status.pendingDeletions` holds (the schema's maxItems). The engine plans
+ * no replacement that would need more, so none is ever dropped from the list (and orphaned).
+ */
+export const MAX_PENDING_DELETIONS = 16;
+
 /** Most mappings one MixpanelDataflow may hold. */
 export const MAX_MAPPINGS = 500;

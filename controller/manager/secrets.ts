@@ -6,9 +6,9 @@
  * in memory, and a namespace-scoped controller lists Secrets only in its own namespaces.
  */
 import type { MixpanelDataflow } from '../api/index.js';
+import type { SecretsByName } from '../reconcile/index.js';
 import { isStatus, type KubeHttp } from '../runtime/kube-http.js';
 import { redactValues } from '../util/redact.js';
-import type { EngineSecrets } from './engine-port.js';
 
 /** Names of the Secrets a CR references (same namespace, by design of the API). */
 export function referencedSecrets(cr: Pick<MixpanelDataflow, 'spec'>): string[] {
@@ -58,7 +58,7 @@ export async function readSecrets(
   kube: KubeHttp,
   namespace: string,
   names: readonly string[],
-): Promise<EngineSecrets> {
+): Promise<SecretsByName> {
   const out: Record<string, Record<string, string> | undefined> = {};
   await Promise.all(
     names.map(async (name) => {
@@ -83,7 +83,7 @@ const SECRET_KEY = /secret|password|token/i;
  * Replaces every secret value (by key name) of the referenced Secrets in `text`: a last line of
  * defence for text that leaves the process (events, condition messages).
  */
-export function redact(text: string, secrets: EngineSecrets): string {
+export function redact(text: string, secrets: SecretsByName): string {
   const values = Object.values(secrets).flatMap((data) =>
     Object.entries(data ?? {})
       .filter(([key]) => SECRET_KEY.test(key))

@@ -2,10 +2,11 @@
 import { EVENT_REASONS, normal, type EngineEvent } from './events.js';
 import type { DesiredChain } from './desired.js';
 import type { Link } from './naming.js';
+import type { DeleteOperation } from './operations.js';
 import type { AdobePort, Written } from './ports.js';
 import type { DataflowStatus, RetiredRef } from './types.js';
 
-/** Applies a change to the working status and reports it to the runtime. */
+/** Applies a change to the working status and writes it. */
 export type Recorder = (change: (status: DataflowStatus) => void) => Promise<void>;
 
 /** What acting needs. */
@@ -17,6 +18,8 @@ export interface ActContext {
   record: Recorder;
   emit: (event: EngineEvent) => void;
   nowSec: number;
+  /** Links discovery looked up by their first-create name in vain just now: no second lookup. */
+  absent?: ReadonlySet<Link>;
 }
 
 /** Result of acting: whether something was adopted (then the caller re-observes and re-plans). */
@@ -61,11 +64,44 @@ export function announce(
   );
 }
 
-/** Most replaced resources kept in status while they wait for deletion; bounds status size. */
-export const MAX_RETIRED = 16;
-
-/** Adds a replaced resource to the pending deletions (deduplicated, bounded). */
+/**
+ * Adds a replaced resource to the pending deletions (deduplicated). Not bounded here: the planner
+ * plans no replacement the status schema's bound could not hold (plan.ts), so none is dropped.
+ */
 export function addRetired(list: RetiredRef[] | undefined, ref: RetiredRef): RetiredRef[] {
-  const next = [...(list ?? []).filter((r) => r.id !== ref.id), ref];
-  return next.slice(-MAX_RETIRED);
+  return [...(list ?? []).filter((r) => r.id !== ref.id), ref];
+}
+
+/**
+ * The one delete executor (replaced resources and whole chains alike): deletes the resource unless
+ * `keep` holds its id, drops it from every status slot and from the pending deletions, and emits
+ * Deleted. 404 counts as deleted (the port's contract).
+ */
+export async function deleteResource(
+  port: AdobePort,
+  record: Recorder,
+  emit: (event: EngineEvent) => void,
+  op: DeleteOperation,
+  keep: readonly (string | undefined)[] = [],
+): Promise<void> {
+  const { id, link } = op;
+  if (!keep.includes(id)) {
+    if (link === 'flow') await port.deleteFlow(id);
+    else await port.deleteConnection(link, id);
+    emit(normal(EVENT_REASONS.Deleted, `Deleted ${link} ${id}: ${op.reason}.`));
+  }
+  await record((st) => {
+    if (!keep.includes(id))
+      for (const slot of ['flow', 'sourceConnection', 'targetConnection', 'baseConnection'] as const)
+        if (st[slot]?.id === id) delete st[slot];
+    st.pendingDeletions = (st.pendingDeletions ?? []).filter((r) => r.id !== id);
+    if (st.pendingDeletions.length === 0) delete st.pendingDeletions;
+  });
+}
+
+/** Deletes a replaced resource, never one the live chain uses. */
+export function deleteRetired(ctx: ActContext, op: DeleteOperation): Promise<void> {
+  const s = ctx.status;
+  const live = [s.baseConnection?.id, s.sourceConnection?.id, s.targetConnection?.id, s.flow?.id];
+  return deleteResource(ctx.port, ctx.record, ctx.emit, op, live);
 }

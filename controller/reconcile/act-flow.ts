@@ -1,26 +1,34 @@
-/** Executors of flow operations and of deletes of replaced resources. */
+/** Executors of flow operations. */
 import {
   addRetired,
   announce,
   createOrAdopt,
+  deleteRetired,
   must,
   type ActContext,
   type ActOutcome,
 } from './act-context.js';
+import { flowWriting } from './discover.js';
 import { EVENT_REASONS, normal } from './events.js';
-import type { Operation } from './plan.js';
+import { unreachable, type FlowPatch, type OperationOf } from './operations.js';
 import type { PatchOp } from './ports.js';
+import type { DataflowStatus } from './types.js';
 
-/** Runs one flow operation (create, replace, update, enable, disable). */
-export async function executeFlow(op: Operation, ctx: ActContext, outcome: ActOutcome): Promise<void> {
+/** Runs one flow operation. */
+export async function executeFlow(
+  op: OperationOf<'flow'>,
+  ctx: ActContext,
+  outcome: ActOutcome,
+): Promise<void> {
   const { port, status } = ctx;
   switch (op.verb) {
     case 'create':
+      return createFlow(ctx, outcome, undefined, op.reason);
     case 'replace':
-      return createFlow(ctx, outcome, op);
+      return createFlow(ctx, outcome, op.id, op.reason);
     case 'update': {
       const flow = must(status.flow, 'flow');
-      const written = await port.patchFlow(flow.id, flow.etag ?? '', flowPatch(op, ctx));
+      const written = await port.patchFlow(flow.id, flow.etag ?? '', patchOps(op.patch, status));
       await ctx.record((s) => {
         s.flow = { ...flow, etag: written.etag };
       });
@@ -48,17 +56,23 @@ export async function executeFlow(op: Operation, ctx: ActContext, outcome: ActOu
       );
       return;
     }
+    case 'delete':
+      return deleteRetired(ctx, op);
     default:
-      throw new Error(`no executor for ${op.verb} flow`);
+      return unreachable(op);
   }
 }
 
-async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): Promise<void> {
+async function createFlow(
+  ctx: ActContext,
+  outcome: ActOutcome,
+  old: string | undefined,
+  reason: string,
+): Promise<void> {
   const { port, desired: d, status } = ctx;
   const sourceId = must(status.sourceConnection, 'sourceConnection').id;
   const targetId = must(status.targetConnection, 'targetConnection').id;
   const mapping = must(status.mappingSet, 'mappingSet');
-  const mappingVersion = mapping.version ?? 0;
   const name = d.flow.name;
   const schedule = { ...d.flow.schedule, startTime: d.flow.schedule.startTime ?? ctx.nowSec };
   const input = {
@@ -67,65 +81,41 @@ async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): 
     sourceConnectionId: sourceId,
     targetConnectionId: targetId,
     mappingId: mapping.id,
-    mappingVersion,
+    mappingVersion: mapping.version ?? 0,
     schedule,
   };
   // Flows are found by their source connection: one created in this very act has no flow yet.
   const { written, adopted, found } = await createOrAdopt(
-    () => port.findFlow({ name, sourceConnectionId: sourceId, targetConnectionId: targetId }),
+    async () => flowWriting(await port.listFlowsOfSource(sourceId), targetId) ?? null,
     () => port.createFlow(input),
     outcome.created.has('sourceConnection'),
   );
   // A new flow starts enabled (Adobe's default); an adopted one is in whatever state Adobe reports.
   const state = found?.state ?? 'enabled';
-  const old = op.verb === 'replace' ? op.id : undefined;
   await ctx.record((s) => {
     s.flow = { id: written.id, etag: written.etag, state };
     if (old && old !== written.id)
       s.pendingDeletions = addRetired(s.pendingDeletions, { kind: 'flow', id: old });
   });
   announce(ctx, outcome, 'flow', written.id, name, adopted);
-  if (old) ctx.emit(normal(EVENT_REASONS.Replaced, `Replaced flow ${old} with ${written.id}: ${op.reason}.`));
+  if (old) ctx.emit(normal(EVENT_REASONS.Replaced, `Replaced flow ${old} with ${written.id}: ${reason}.`));
 }
 
-function flowPatch(op: Operation, ctx: ActContext): PatchOp[] {
-  const { desired: d, status } = ctx;
+/** The JSON Patch of a planned flow update; the mapping reference uses the version recorded now. */
+function patchOps(patch: FlowPatch, status: DataflowStatus): PatchOp[] {
   const out: PatchOp[] = [];
-  for (const { field } of op.diff ?? []) {
-    if (field === 'name') out.push({ op: 'replace', path: '/name', value: d.flow.name });
-    else if (field === 'description')
-      out.push({ op: 'replace', path: '/description', value: d.flow.description });
-    else if (field === 'schedule.frequency')
-      out.push({ op: 'replace', path: '/scheduleParams/frequency', value: d.flow.schedule.frequency });
-    else if (field === 'schedule.interval')
-      out.push({ op: 'replace', path: '/scheduleParams/interval', value: d.flow.schedule.interval });
-    else if (field === 'schedule.startTime')
-      out.push({ op: 'replace', path: '/scheduleParams/startTime', value: d.flow.schedule.startTime });
-    else if (field === 'mapping') {
-      const m = must(status.mappingSet, 'mappingSet');
-      out.push({
-        op: 'replace',
-        path: '/transformations/0',
-        value: { name: 'Mapping', params: { mappingId: m.id, mappingVersion: m.version ?? 0 } },
-      });
-    }
+  const replace = (path: string, value: unknown) => out.push({ op: 'replace', path, value });
+  if ('name' in patch) replace('/name', patch.name);
+  if ('description' in patch) replace('/description', patch.description);
+  if ('frequency' in patch) replace('/scheduleParams/frequency', patch.frequency);
+  if ('interval' in patch) replace('/scheduleParams/interval', patch.interval);
+  if ('startTime' in patch) replace('/scheduleParams/startTime', patch.startTime);
+  if (patch.mapping) {
+    const m = must(status.mappingSet, 'mappingSet');
+    replace('/transformations/0', {
+      name: 'Mapping',
+      params: { mappingId: m.id, mappingVersion: m.version ?? 0 },
+    });
   }
   return out;
-}
-
-/** Deletes a replaced resource (never one the live chain uses) and drops it from status. */
-export async function deleteRetired(ctx: ActContext, op: Operation): Promise<void> {
-  const id = must(op.id, op.link);
-  const s = ctx.status;
-  const live = [s.baseConnection?.id, s.sourceConnection?.id, s.targetConnection?.id, s.flow?.id];
-  // Never delete something the current chain still uses.
-  if (!live.includes(id)) {
-    if (op.link === 'flow') await ctx.port.deleteFlow(id);
-    else if (op.link !== 'mappingSet') await ctx.port.deleteConnection(op.link, id);
-    ctx.emit(normal(EVENT_REASONS.Deleted, `Deleted ${op.link} ${id}: ${op.reason}.`));
-  }
-  await ctx.record((st) => {
-    st.pendingDeletions = (st.pendingDeletions ?? []).filter((r) => r.id !== id);
-    if (st.pendingDeletions.length === 0) delete st.pendingDeletions;
-  });
 }

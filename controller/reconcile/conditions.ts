@@ -19,6 +19,8 @@ export const CONDITION_REASONS = {
   ReconcilePaused: 'ReconcilePaused',
   Throttled: 'Throttled',
   StartTimeLocked: 'StartTimeLocked',
+  /** Replacements wait until resources replaced earlier are deleted (status holds a bounded list). */
+  DeletionsPending: 'DeletionsPending',
   // Ready
   Available: 'Available',
   Creating: 'Creating',

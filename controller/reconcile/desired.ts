@@ -1,7 +1,7 @@
 /** Pure: spec + Secret contents → the desired chain, or the missing Secret/key that blocks it. */
 import { PLATFORM_SECRET_KEYS, SOURCE_SECRET_KEYS } from '../api/index.js';
 import { statusHash } from './hash.js';
-import { ownerDescription } from './naming.js';
+import { ownerDescription, pairKeyOf } from './naming.js';
 import type { MappingRow, PlatformCredentials, FlowSchedule } from './ports.js';
 import type { DataflowObject, DataflowSpec, MappingSpec } from './types.js';
 
@@ -112,7 +112,7 @@ export function desiredChain(obj: DataflowObject, mixpanel: ResolvedMixpanel): D
     mixpanel,
     source: { projectId, timezone },
     target: { datasetId, schemaId },
-    pairKey: [projectId, timezone, datasetId, schemaId],
+    pairKey: pairKeyOf(spec),
     mapping: { schemaId, mappings: mappingRows(spec.mappings) },
     flow: {
       name: spec.displayName ?? `${obj.namespace}/${obj.name}`,

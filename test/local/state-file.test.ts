@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readStateFile } from '../../controller/local/state.js';
+import { readStateFile } from '../../controller/offline/state.js';
 import { readFixtures } from '../../simulator/fixtures.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { copyExamples, inventory, ofKind, start } from './harness.js';

@@ -5,7 +5,6 @@
  * restarted engine must leave exactly one of each link per CR and no orphans.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { reconcile } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import type { DataflowStatus } from '../../controller/reconcile/types.js';
 import {
@@ -62,17 +61,12 @@ class CrashAfter {
 async function crashingReconcile(d: Driver, n: number): Promise<CrashAfter> {
   const crash = new CrashAfter(n);
   let persisted: DataflowStatus = structuredClone(d.obj.status ?? {});
-  const res = await reconcile(
-    { object: structuredClone(d.obj), secrets: d.secrets as Record<string, Record<string, string>> },
-    {
-      ...d.deps(),
-      connect: (c) => crash.wrap(d.env.connector.connect(c)),
-      onProgress: (status) => {
-        if (!crash.crashed) persisted = structuredClone(status);
-      },
+  await d.reconcile({
+    connect: (c) => crash.wrap(d.env.connector.connect(c)),
+    writeStatus: async (status) => {
+      if (!crash.crashed) persisted = structuredClone(status);
     },
-  );
-  transcript.push(JSON.stringify(res.status), JSON.stringify(res.events));
+  });
   d.obj = { ...d.obj, status: persisted };
   return crash;
 }

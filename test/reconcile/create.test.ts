@@ -104,10 +104,10 @@ describe('acting along the dependency graph', () => {
     );
   });
 
-  it('reports each new id through the progress callback as soon as it exists', async () => {
+  it('writes each new id through the status sink as soon as it exists', async () => {
     const d = new Driver(env);
     const snapshots: DataflowStatus[] = [];
-    const res = await d.reconcile({ onProgress: (s) => void snapshots.push(structuredClone(s)) });
+    const res = await d.reconcile({ writeStatus: async (s) => void snapshots.push(structuredClone(s)) });
     const firstWith = (pick: (s: DataflowStatus) => unknown) =>
       snapshots.findIndex((s) => pick(s) !== undefined);
     const flowAt = firstWith((s) => s.flow?.id);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { CONDITION_REASONS, EVENT_REASONS, PAUSED_ANNOTATION } from '../../controller/reconcile/index.js';
+import { ANNOTATIONS } from '../../controller/api/index.js';
+import { CONDITION_REASONS, EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
 import {
@@ -120,7 +121,7 @@ describe('deleting the CR', () => {
   it('does not delete while paused', async () => {
     const d = new Driver(env);
     const before = (await d.converge()).status;
-    d.obj = { ...d.obj, annotations: { [PAUSED_ANNOTATION]: 'true' }, deletionTimestamp: DELETED_AT };
+    d.obj = { ...d.obj, annotations: { [ANNOTATIONS.paused]: 'true' }, deletionTimestamp: DELETED_AT };
     await env.resetRequests();
     const res = await d.reconcile();
     expect(res.deletionComplete).toBe(false);
@@ -139,7 +140,7 @@ describe('pause', () => {
   it('observes and reports a pending change but writes nothing until unpaused', async () => {
     const d = new Driver(env);
     const before = (await d.converge()).status;
-    d.obj = { ...d.obj, annotations: { [PAUSED_ANNOTATION]: 'true' } };
+    d.obj = { ...d.obj, annotations: { [ANNOTATIONS.paused]: 'true' } };
     d.setSpec((s) => ({
       ...s,
       schedule: { ...s.schedule, interval: 30 },
@@ -170,7 +171,7 @@ describe('pause', () => {
 
   it('creates nothing for a paused new CR', async () => {
     const d = new Driver(env);
-    d.obj = { ...d.obj, annotations: { [PAUSED_ANNOTATION]: 'true' } };
+    d.obj = { ...d.obj, annotations: { [ANNOTATIONS.paused]: 'true' } };
     await env.resetRequests();
     const res = await d.reconcile();
     expect(adobeCalls(await env.requests()).writes).toBe(0);

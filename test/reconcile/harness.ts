@@ -7,9 +7,18 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createAdobeConnector, type AdobeConnectorHandle } from '../../controller/adobe/index.js';
-import { reconcile, type ReconcileResult } from '../../controller/reconcile/index.js';
+import {
+  errorPolicy,
+  reconcile,
+  ReconcileError,
+  type EngineEvent,
+  type ErrorPolicyOptions,
+  type Notice,
+  type Operation,
+  type ReconcileContext,
+} from '../../controller/reconcile/index.js';
+import type { Action } from '../../controller/runtime/action.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
-import type { ReconcileDeps } from '../../controller/reconcile/session.js';
 import type { DataflowObject, DataflowSpec, DataflowStatus } from '../../controller/reconcile/types.js';
 import type { SecretsByName } from '../../controller/reconcile/desired.js';
 import { statusSchema } from '../../controller/api/index.js';
@@ -239,12 +248,34 @@ export function makeSecrets(
   };
 }
 
+/**
+ * What one reconcile produced, as the runtime side sees it through the context's sinks: the last
+ * status written, the events recorded, the last plan, whether the object was released, and the
+ * next Action (the engine's, or the error policy's for the ReconcileError it threw).
+ */
+export interface Outcome {
+  status: DataflowStatus;
+  events: EngineEvent[];
+  plan: Operation[];
+  notices: Notice[];
+  action: Action;
+  error?: ReconcileError;
+  deletionComplete: boolean;
+}
+
+/** Extra collaborators of one reconcile, plus the error policy's options (fast backoff by default). */
+export type ReconcileExtras = Partial<ReconcileContext> & {
+  policy?: Partial<ErrorPolicyOptions>;
+  random?: () => number;
+};
+
 /** One CR plus its Secrets, reconciled like the runtime would, with status persisted between runs. */
 export class Driver {
   obj: DataflowObject;
   secrets: Record<string, Record<string, string> | undefined>;
-  results: ReconcileResult[] = [];
+  results: Outcome[] = [];
   progressWrites = 0;
+  /** Consecutive failed reconciles (the runtime's per-key counter). */
   failures = 0;
   /** Wraps the port (counting, crashing); identity by default. */
   wrapPort: (port: AdobePort) => AdobePort = (p) => p;
@@ -258,39 +289,62 @@ export class Driver {
     this.secrets = makeSecrets();
   }
 
-  /** Deps for one reconcile; `persistProgress` writes every progress snapshot into the CR. */
-  deps(extra: Partial<ReconcileDeps> = {}, persistProgress = false): ReconcileDeps {
-    return {
+  /**
+   * Reconciles once. Every status write lands in the CR at once (as the manager's status sink
+   * writes through the status subresource), so a crash mid-reconcile keeps what was written.
+   */
+  async reconcile(extra: ReconcileExtras = {}): Promise<Outcome> {
+    const { policy, random, writeStatus, ...ctxExtra } = extra;
+    let status = structuredClone(this.obj.status ?? {});
+    const events: EngineEvent[] = [];
+    let plan: { ops: Operation[]; notices: Notice[] } = { ops: [], notices: [] };
+    let deletionComplete = false;
+    const ctx: ReconcileContext = {
+      secrets: this.secrets as SecretsByName,
       connect: (c) => this.wrapPort(this.env.connector.connect(c)),
       logger: testLogger,
-      onProgress: (status: DataflowStatus) => {
+      // A test's own sink decides what persists; by default every write lands in the CR.
+      writeStatus: async (next) => {
         this.progressWrites++;
-        transcript.push(JSON.stringify(status));
-        statusesWritten.push(structuredClone(status));
-        if (persistProgress) this.obj = { ...this.obj, status: structuredClone(status) };
+        transcript.push(JSON.stringify(next));
+        statusesWritten.push(structuredClone(next));
+        if (writeStatus) await writeStatus(next);
+        else this.obj = { ...this.obj, status: structuredClone(next) };
+        status = structuredClone(next);
       },
-      options: { backoffBaseMs: 10, backoffMaxMs: 100 },
-      ...extra,
+      recordEvent: (e) => void events.push(e),
+      release: async () => void (deletionComplete = true),
+      onPlan: (p) => void (plan = p),
+      ...ctxExtra,
     };
-  }
-
-  /** Reconciles once and persists the resulting status (as the runtime's status writer would). */
-  async reconcile(extra: Partial<ReconcileDeps> = {}): Promise<ReconcileResult> {
-    const res = await reconcile(
-      { object: structuredClone(this.obj), secrets: this.secrets as SecretsByName, failures: this.failures },
-      this.deps(extra),
-    );
+    let action: Action;
+    let error: ReconcileError | undefined;
+    try {
+      action = await reconcile(structuredClone(this.obj), ctx);
+      this.failures = 0;
+    } catch (err) {
+      if (!(err instanceof ReconcileError)) throw err;
+      error = err;
+      this.failures += 1;
+      action = errorPolicy(err, this.failures, { backoffBaseMs: 10, backoffMaxMs: 100, ...policy }, random);
+    }
+    const res: Outcome = {
+      status,
+      events,
+      plan: plan.ops,
+      notices: plan.notices,
+      action,
+      ...(error ? { error } : {}),
+      deletionComplete,
+    };
     this.record(res);
-    this.obj = { ...this.obj, status: structuredClone(res.status) };
     return res;
   }
 
   /** Keeps a result for assertions and the leak scan. */
-  record(res: ReconcileResult): void {
+  record(res: Outcome): void {
     this.results.push(res);
-    transcript.push(JSON.stringify(res.status), JSON.stringify(res.events));
-    statusesWritten.push(structuredClone(res.status));
-    this.failures = res.error ? this.failures + 1 : 0;
+    transcript.push(JSON.stringify(res.status), JSON.stringify(res.events), res.error?.message ?? '');
   }
 
   /** Changes the spec and bumps generation. */
@@ -303,8 +357,8 @@ export class Driver {
   }
 
   /** Reconciles until Ready=True and Synced=True, at most `max` times. */
-  async converge(max = 4): Promise<ReconcileResult> {
-    let res: ReconcileResult | undefined;
+  async converge(max = 4): Promise<Outcome> {
+    let res: Outcome | undefined;
     for (let i = 0; i < max; i++) {
       res = await this.reconcile();
       if (isReady(res) && isSynced(res)) return res;
@@ -319,9 +373,9 @@ export function condition(res: { status: DataflowStatus }, type: string) {
 }
 
 /** Ready=True. */
-export const isReady = (res: ReconcileResult) => condition(res, 'Ready')?.status === 'True';
+export const isReady = (res: { status: DataflowStatus }) => condition(res, 'Ready')?.status === 'True';
 /** Synced=True. */
-export const isSynced = (res: ReconcileResult) => condition(res, 'Synced')?.status === 'True';
+export const isSynced = (res: { status: DataflowStatus }) => condition(res, 'Synced')?.status === 'True';
 
 /** Resources of one CR (by the uid embedded in names, or by the ids in status). */
 export async function chainOf(

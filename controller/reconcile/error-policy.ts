@@ -1,0 +1,66 @@
+/**
+ * The one error policy (kube-rs `error_policy`): a failed reconcile plus the number of consecutive
+ * failures of its object → the next Action. The runtime calls it for every error, whether it came
+ * from creating, updating or deleting, in the cluster and in local mode alike; the engine itself
+ * never decides how long to wait.
+ */
+import { Action } from '../runtime/action.js';
+import { asReconcileError } from './errors.js';
+
+/** Tunables of the error policy; every default is here. */
+export interface ErrorPolicyOptions {
+  /** First backoff step for Transient/Stale errors (doubles per consecutive failure). */
+  backoffBaseMs: number;
+  /** Backoff ceiling; controller-runtime's per-item limiter also caps at minutes. */
+  backoffMaxMs: number;
+  /** Retry delay after credentials were rejected (long, so a bad Secret does not hammer IMS). */
+  credentialsRetryMs: number;
+  /** Retry delay while a Secret is missing (the Secret watch usually triggers sooner). */
+  missingSecretRetryMs: number;
+}
+
+/** Defaults of ErrorPolicyOptions. */
+export const ERROR_POLICY_DEFAULTS: Readonly<ErrorPolicyOptions> = {
+  backoffBaseMs: 1_000,
+  backoffMaxMs: 300_000,
+  credentialsRetryMs: 300_000,
+  missingSecretRetryMs: 300_000,
+};
+
+/**
+ * Exponential backoff with jitter for the `attempts`-th consecutive failure (1 = first):
+ * base·2^(attempts−1), capped, then scaled into [½, 1] so many objects failing together spread out.
+ */
+export function backoffDelay(attempts: number, opts: ErrorPolicyOptions, random: () => number): number {
+  const exponent = Math.max(0, Math.min(attempts - 1, 30));
+  const raw = Math.min(opts.backoffMaxMs, opts.backoffBaseMs * 2 ** exponent);
+  return raw * (0.5 + random() * 0.5);
+}
+
+/**
+ * What to do after a failed reconcile: Terminal waits for a change; Credentials and MissingSecret
+ * wait long; an error that knows its wait (Retry-After) gets exactly that; everything else backs
+ * off exponentially with the object's consecutive failures. A non-ReconcileError (a Kubernetes
+ * call of the runtime's, a defect) counts as Transient.
+ */
+export function errorPolicy(
+  error: unknown,
+  attempts: number,
+  options: Partial<ErrorPolicyOptions> = {},
+  random: () => number = Math.random,
+): Action {
+  const opts = { ...ERROR_POLICY_DEFAULTS, ...options };
+  const e = asReconcileError(error);
+  switch (e.kind) {
+    case 'Terminal':
+      return Action.awaitChange();
+    case 'Credentials':
+      return Action.requeue(opts.credentialsRetryMs);
+    case 'MissingSecret':
+      return Action.requeue(opts.missingSecretRetryMs);
+    case 'Throttled':
+    case 'Transient':
+    case 'Stale':
+      return Action.requeue(e.retryAfterMs ?? backoffDelay(attempts, opts, random));
+  }
+}
