@@ -1,7 +1,7 @@
 /** Public entry: start a Flow Service / Data Prep / Catalog / Schema Registry / IMS simulator on one port. */
 import type { AddressInfo } from 'node:net';
 import { Ims } from './auth.js';
-import { SimClock } from './clock.js';
+import { SimClock, type Clock } from './clock.js';
 import type { Route, Sim, SimConfig } from './context.js';
 import { MixpanelMarks } from './context.js';
 import { Counters } from './control.js';
@@ -21,6 +21,8 @@ import { schemaRegistryRoutes } from './schemaregistry.js';
 import { createSimServer } from './server.js';
 import { Store } from './store.js';
 
+export { ManualClock, SimClock, type Clock } from './clock.js';
+
 /** Options for startSimulator. */
 export interface SimulatorOptions {
   host?: string;
@@ -39,6 +41,11 @@ export interface SimulatorOptions {
   runHistoryPerFlow?: number;
   /** Schemas and datasets that exist from the start with fixed ids (kept across reset). */
   fixtures?: SimulatorFixtures;
+  /**
+   * The simulated clock (default: real time plus what the control API advances). Tests pass a
+   * `ManualClock` so that latency, rate-limit windows and token expiry move only when they say.
+   */
+  clock?: Clock;
 }
 
 /** A started simulator. */
@@ -82,8 +89,7 @@ function resolveConfig(opts: SimulatorOptions): SimConfig {
   };
 }
 
-function buildSim(config: SimConfig): Sim {
-  const clock = new SimClock();
+function buildSim(config: SimConfig, clock: Clock): Sim {
   const store = new Store();
   const mixpanel = new MixpanelMarks();
   // Runs of a flow whose Mixpanel account or project is marked invalid fail like a copy error.
@@ -123,7 +129,7 @@ function buildSim(config: SimConfig): Sim {
 /** Starts a simulator; resolves once it listens. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const config = resolveConfig(opts);
-  const sim = buildSim(config);
+  const sim = buildSim(config, opts.clock ?? new SimClock());
   const loadAll = () => opts.fixtures && loadFixtures(sim, opts.fixtures);
   loadAll();
   const faults = new Faults();

@@ -116,8 +116,8 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
     // Keys are templates, never raw paths, so the counter map stays bounded.
     target.counters.add(`${method} ${knownTemplate ?? '<unmatched>'}`);
 
-    const decision = target.faults.decide(method, pathname, Date.now());
-    if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+    const decision = target.faults.decide(method, pathname, target.sim.clock.now());
+    if (decision.delayMs > 0) await target.sim.clock.sleep(decision.delayMs);
     if (decision.drop) {
       req.socket.destroy();
       return 'dropped';

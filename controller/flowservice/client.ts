@@ -19,7 +19,7 @@ import { flowsApi, type FlowsApi, type SpecApi } from './flows.js';
 import { platformRequest, type PlatformContext } from './http.js';
 import { mappingSetsApi, type MappingSetsApi } from './mapping-sets.js';
 import { noopFlowServiceObserver, safeObserver, type FlowServiceObserver } from './observer.js';
-import { leaseOrgRateLimiter, type OrgRateLimiterLease } from './rate-limit.js';
+import { leaseOrgRateLimiter, type OrgRateLimiterLease, type Sleep } from './rate-limit.js';
 import type { Collection, PlatformSender } from './resource.js';
 import { runsApi, type RunsApi } from './runs.js';
 import type { ConnectionSpec, FlowSpec, SourceConnection, TargetConnection } from './schemas.js';
@@ -36,6 +36,11 @@ export interface FlowServiceClientDeps {
   now?: () => number;
   /** Random source for backoff jitter (tests). */
   random?: () => number;
+  /**
+   * The clock the rate limiter reads and every wait (rate limit, retry backoff, Retry-After) sleeps
+   * on; tests pass a virtual one. Default: `performance.now` and Node's timers.
+   */
+  clock?: { now(): number; sleep: Sleep };
 }
 
 /** The typed Flow Service, Data Prep, Catalog and Schema Registry client. */
@@ -88,7 +93,10 @@ export function createFlowServiceClient(
     observer,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  let lease: OrgRateLimiterLease = leaseOrgRateLimiter(credentials.orgId, cfg.rateLimit);
+  const clock = deps.clock;
+  const leaseFor = (orgId: string) =>
+    leaseOrgRateLimiter(orgId, cfg.rateLimit, clock && (() => clock.now()), clock?.sleep);
+  let lease: OrgRateLimiterLease = leaseFor(credentials.orgId);
   let closed = false;
 
   const ctx: PlatformContext = {
@@ -103,6 +111,7 @@ export function createFlowServiceClient(
     logger,
     observer,
     ...(deps.random ? { random: deps.random } : {}),
+    ...(clock ? { sleep: clock.sleep } : {}),
   };
   const send: PlatformSender = (req) => platformRequest(ctx, req);
   const { credentials: _omit, ...settings } = cfg;
@@ -122,7 +131,7 @@ export function createFlowServiceClient(
       const next = CredentialsSchema.parse(input);
       if (next.orgId !== credentials.orgId && !closed) {
         lease.release();
-        lease = leaseOrgRateLimiter(next.orgId, cfg.rateLimit);
+        lease = leaseFor(next.orgId);
       }
       credentials = next;
       tokens.setCredentials(next);
