@@ -64,6 +64,35 @@ export function announce(
   );
 }
 
+/** A link just created or adopted, and what it replaces. */
+export interface NewLink {
+  link: RetiredRef['kind'];
+  written: Written;
+  name: string;
+  adopted: boolean;
+  /** The resource it replaces, which becomes a pending deletion. */
+  old: string | undefined;
+  reason: string;
+  /** Extra status fields of the link (a flow's state). */
+  extra?: { state?: string };
+}
+
+/**
+ * Records a new link: its status slot, the replaced resource as a pending deletion (in the same
+ * write, so a crash never loses it), and the Created/Adopted and Replaced events.
+ */
+export async function recordLink(ctx: ActContext, outcome: ActOutcome, l: NewLink): Promise<void> {
+  const { link, written, old } = l;
+  await ctx.record((s) => {
+    s[link] = { id: written.id, etag: written.etag, ...l.extra };
+    if (old && old !== written.id)
+      s.pendingDeletions = addRetired(s.pendingDeletions, { kind: link, id: old });
+  });
+  announce(ctx, outcome, link, written.id, l.name, l.adopted);
+  if (old)
+    ctx.emit(normal(EVENT_REASONS.Replaced, `Replacing ${link} ${old} with ${written.id}: ${l.reason}.`));
+}
+
 /**
  * Adds a replaced resource to the pending deletions (deduplicated). Not bounded here: the planner
  * plans no replacement the status schema's bound could not hold (plan.ts), so none is dropped.

@@ -1,22 +1,14 @@
 /** Executors of flow operations. */
-import {
-  addRetired,
-  announce,
-  createOrAdopt,
-  deleteRetired,
-  must,
-  type ActContext,
-  type ActOutcome,
-} from './act-context.js';
+import { createOrAdopt, must, recordLink, type ActContext, type ActOutcome } from './act-context.js';
 import { flowWriting } from './discover.js';
 import { EVENT_REASONS, normal } from './events.js';
-import { unreachable, type FlowPatch, type OperationOf } from './operations.js';
+import { unreachable, type DeleteOperation, type FlowPatch, type OperationOf } from './operations.js';
 import type { PatchOp } from './ports.js';
 import type { DataflowStatus } from './types.js';
 
 /** Runs one flow operation. */
 export async function executeFlow(
-  op: OperationOf<'flow'>,
+  op: Exclude<OperationOf<'flow'>, DeleteOperation>,
   ctx: ActContext,
   outcome: ActOutcome,
 ): Promise<void> {
@@ -56,8 +48,6 @@ export async function executeFlow(
       );
       return;
     }
-    case 'delete':
-      return deleteRetired(ctx, op);
     default:
       return unreachable(op);
   }
@@ -91,14 +81,8 @@ async function createFlow(
     outcome.created.has('sourceConnection'),
   );
   // A new flow starts enabled (Adobe's default); an adopted one is in whatever state Adobe reports.
-  const state = found?.state ?? 'enabled';
-  await ctx.record((s) => {
-    s.flow = { id: written.id, etag: written.etag, state };
-    if (old && old !== written.id)
-      s.pendingDeletions = addRetired(s.pendingDeletions, { kind: 'flow', id: old });
-  });
-  announce(ctx, outcome, 'flow', written.id, name, adopted);
-  if (old) ctx.emit(normal(EVENT_REASONS.Replaced, `Replaced flow ${old} with ${written.id}: ${reason}.`));
+  const extra = { state: found?.state ?? 'enabled' };
+  await recordLink(ctx, outcome, { link: 'flow', written, name, adopted, old, reason, extra });
 }
 
 /** The JSON Patch of a planned flow update; the mapping reference uses the version recorded now. */

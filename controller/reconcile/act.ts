@@ -4,15 +4,16 @@
  * last and only when everything before succeeded. Each new id/etag is recorded (and written through
  * the status sink) as soon as Adobe returns it. A branch stops at its first error.
  *
- * Dispatch is by `link`, one executor per link (the map's type demands all five), each switching
- * on the verbs its link has: a missing case is a compile error, not a run-time throw.
+ * Deletes have one executor for every link; everything else is dispatched by `link`, one executor
+ * per link (the map's type demands all five), each switching on the verbs its link has: a missing
+ * case is a compile error, not a run-time throw.
  */
 import {
-  addRetired,
   announce,
   createOrAdopt,
   deleteRetired,
   must,
+  recordLink,
   type ActContext,
   type ActOutcome,
 } from './act-context.js';
@@ -21,12 +22,23 @@ import { CONDITION_REASONS } from './conditions.js';
 import { ENGINE_MESSAGES, ReconcileError } from './errors.js';
 import { EVENT_REASONS, normal } from './events.js';
 import { mappingSetName, resourceName, type Link } from './naming.js';
-import { unreachable, type Operation, type OperationOf, type PairLink } from './operations.js';
+import {
+  unreachable,
+  type DeleteOperation,
+  type Operation,
+  type OperationOf,
+  type PairLink,
+} from './operations.js';
 import type { Written } from './ports.js';
 
 export type { ActContext, ActOutcome, Recorder } from './act-context.js';
 
-type Executor<L extends Link> = (op: OperationOf<L>, ctx: ActContext, outcome: ActOutcome) => Promise<void>;
+/** Runs one non-delete operation of link `L` (deletes have one executor for every link). */
+type Executor<L extends Link> = (
+  op: Exclude<OperationOf<L>, DeleteOperation>,
+  ctx: ActContext,
+  outcome: ActOutcome,
+) => Promise<void>;
 
 const EXECUTORS: { [L in Link]: Executor<L> } = {
   baseConnection: executeBase,
@@ -37,9 +49,10 @@ const EXECUTORS: { [L in Link]: Executor<L> } = {
 };
 
 function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Promise<void> {
+  if (op.verb === 'delete') return deleteRetired(ctx, op);
   // One cast where TypeScript cannot correlate `op.link` with the executor it indexes.
   const run = EXECUTORS[op.link] as Executor<Link>;
-  return run(op as OperationOf<Link>, ctx, outcome);
+  return run(op as Exclude<OperationOf<Link>, DeleteOperation>, ctx, outcome);
 }
 
 /** Runs `ops` in dependency order. Throws the first failure after every branch settled. */
@@ -75,7 +88,7 @@ export async function settleAll(promises: Promise<unknown>[]): Promise<void> {
 }
 
 async function executeBase(
-  op: OperationOf<'baseConnection'>,
+  op: Exclude<OperationOf<'baseConnection'>, DeleteOperation>,
   ctx: ActContext,
   outcome: ActOutcome,
 ): Promise<void> {
@@ -142,22 +155,22 @@ async function executeBase(
             },
       );
     }
-    case 'delete':
-      return deleteRetired(ctx, op);
     default:
       return unreachable(op);
   }
 }
 
-async function executePair(op: OperationOf<PairLink>, ctx: ActContext, outcome: ActOutcome): Promise<void> {
+async function executePair(
+  op: Exclude<OperationOf<PairLink>, DeleteOperation>,
+  ctx: ActContext,
+  outcome: ActOutcome,
+): Promise<void> {
   switch (op.verb) {
     case 'create':
     case 'replace':
       return op.link === 'sourceConnection'
         ? createSource(ctx, outcome, op.verb === 'replace' ? op.id : undefined, op.reason)
         : createTarget(ctx, outcome, op.verb === 'replace' ? op.id : undefined, op.reason);
-    case 'delete':
-      return deleteRetired(ctx, op);
     default:
       return unreachable(op);
   }
@@ -193,20 +206,13 @@ async function createPair(
   what: { link: PairLink; name: string; old: string | undefined; reason: string; fresh: boolean },
   create: () => Promise<Written>,
 ): Promise<void> {
-  const { link, name, old } = what;
+  const { link, name, old, reason } = what;
   const { written, adopted } = await createOrAdopt(
     () => ctx.port.findConnectionByName(link, name),
     create,
     what.fresh,
   );
-  await ctx.record((s) => {
-    s[link] = { id: written.id, etag: written.etag };
-    if (old && old !== written.id)
-      s.pendingDeletions = addRetired(s.pendingDeletions, { kind: link, id: old });
-  });
-  announce(ctx, outcome, link, written.id, name, adopted);
-  if (old)
-    ctx.emit(normal(EVENT_REASONS.Replaced, `Replacing ${link} ${old} with ${written.id}: ${what.reason}.`));
+  await recordLink(ctx, outcome, { link, written, name, adopted, old, reason });
 }
 
 async function executeMapping(

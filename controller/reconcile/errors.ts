@@ -83,29 +83,25 @@ export class ReconcileError extends Error {
   }
 }
 
-const detailOf = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+/** `err` itself when it is a ReconcileError; otherwise a Transient one with `message(detail)`. */
+function transientFrom(err: unknown, message: (detail: string) => string): ReconcileError {
+  if (err instanceof ReconcileError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new ReconcileError({
+    kind: 'Transient',
+    reason: CONDITION_REASONS.ReconcileError,
+    message: message(detail),
+    cause: err,
+  });
+}
 
 /**
  * `err` as a ReconcileError. Anything else is a defect of ours (a ReconcileError is expected from
  * every collaborator), reported as such and retried with backoff; it is never labelled as Adobe's.
  */
-export function asReconcileError(err: unknown): ReconcileError {
-  if (err instanceof ReconcileError) return err;
-  return new ReconcileError({
-    kind: 'Transient',
-    reason: CONDITION_REASONS.ReconcileError,
-    message: ENGINE_MESSAGES.unexpected(detailOf(err)),
-    cause: err,
-  });
-}
+export const asReconcileError = (err: unknown): ReconcileError =>
+  transientFrom(err, ENGINE_MESSAGES.unexpected);
 
 /** The error for a status write the runtime could not persist (the Kubernetes API, not Adobe). */
-export function statusWriteFailed(err: unknown): ReconcileError {
-  if (err instanceof ReconcileError) return err;
-  return new ReconcileError({
-    kind: 'Transient',
-    reason: CONDITION_REASONS.ReconcileError,
-    message: ENGINE_MESSAGES.statusWriteFailed(detailOf(err)),
-    cause: err,
-  });
-}
+export const statusWriteFailed = (err: unknown): ReconcileError =>
+  transientFrom(err, ENGINE_MESSAGES.statusWriteFailed);

@@ -15,19 +15,8 @@ export {
   type ReconcileErrorInit,
   type ReconcileErrorKind,
 } from './errors.js';
-export {
-  describeOperation,
-  VERBS,
-  PLAN_REASONS,
-  type DeleteOperation,
-  type FieldDiff,
-  type FlowPatch,
-  type Notice,
-  type Operation,
-  type OperationOf,
-  type Plan,
-  type Verb,
-} from './operations.js';
+export { describeOperation, PLAN_REASONS, VERBS } from './operations.js';
+export type * from './operations.js';
 export { planChain, planDeletion } from './plan.js';
 export { observe, type ObservedChain } from './observe.js';
 export { discoverChain, type Discovered, type Discovery, type DiscoveryRef } from './discover.js';

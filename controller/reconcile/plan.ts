@@ -18,17 +18,6 @@ import {
 } from './operations.js';
 import type { DataflowStatus, RetiredRef } from './types.js';
 
-export {
-  describeOperation,
-  PLAN_REASONS,
-  VERBS,
-  type FieldDiff,
-  type Notice,
-  type Operation,
-  type Plan,
-  type Verb,
-} from './operations.js';
-
 const show = (v: unknown): string =>
   v === undefined ? '(none)' : typeof v === 'string' ? v : canonicalJson(v);
 

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { createTestNamespace } from '../cluster/test-cluster.js';
-import { killAll, startController, type ControllerProcess } from './support/controller-process.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import type { ControllerProcess } from './support/controller-process.js';
+import { useE2eEnv } from './support/env.js';
 import { apply, condition, dataflow, events } from './support/kube.js';
-import { dataflowManifest, list, secretsManifest } from './support/manifests.js';
+import { dataflowManifest, list } from './support/manifests.js';
 import { countCalls, seedDataset, simRequests } from './support/sim.js';
 import { waitFor } from './support/wait.js';
 
@@ -13,28 +12,14 @@ const SYNC_PERIOD_S = 2;
 const RESYNCS = 3;
 
 describe('a MixpanelDataflow that passes admission but that Adobe rejects', () => {
-  let sim: RunningSimulator;
-  let ns: string;
+  const env = useE2eEnv('e2e-invalid');
   let ctl: ControllerProcess;
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    ns = await createTestNamespace('e2e-invalid');
-    await apply(secretsManifest(ns));
-    ctl = startController({
-      kubeconfig: process.env.KUBECONFIG!,
-      simUrl: sim.url,
-      namespaces: [ns],
-      syncPeriod: `${SYNC_PERIOD_S}s`,
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    if (ctl) await killAll([ctl]);
-    await sim?.close();
+  beforeAll(() => {
+    ctl = env.start({ syncPeriod: `${SYNC_PERIOD_S}s` });
   });
 
   it("ends Synced=False with Adobe's message and a Warning event, and no resync calls Adobe again", async () => {
+    const { sim, ns } = env;
     const { schemaId } = await seedDataset(sim.url);
     const unknownDataset = 'ffffffffffffffffffffffff';
     await apply(list([dataflowManifest(ns, 'unknown-dataset', { datasetId: unknownDataset, schemaId })]));

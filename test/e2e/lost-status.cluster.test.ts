@@ -4,55 +4,36 @@
  * by name because a replacement's name depends on the id it replaced, and must delete what the
  * replace left behind. Before discovery served the cluster, this produced a second chain.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
-import { createTestNamespace } from '../cluster/test-cluster.js';
-import { killAll, startController, type ControllerProcess } from './support/controller-process.js';
+import { describe, expect, it } from '@jest/globals';
 import { waitSynced } from './support/dataflow-wait.js';
+import { useE2eEnv } from './support/env.js';
 import { apply, dataflow, kubectlOk, patchDataflow } from './support/kube.js';
-import { dataflowManifest, list, secretsManifest } from './support/manifests.js';
+import { dataflowManifest, list } from './support/manifests.js';
 import { seedDataset, simFaults, simState, type SimResource } from './support/sim.js';
 import { waitFor } from './support/wait.js';
 
 const CHAIN_KINDS = ['connections', 'sourceConnections', 'targetConnections', 'flows'] as const;
 
 describe('a dataflow whose status is wiped after a replace', () => {
-  let sim: RunningSimulator;
-  let ns: string;
-  const controllers: ControllerProcess[] = [];
-  const start = () => {
-    const c = startController({ kubeconfig: process.env.KUBECONFIG!, simUrl: sim.url, namespaces: [ns] });
-    controllers.push(c);
-    return c;
-  };
-
-  beforeAll(async () => {
-    sim = await startSimulator({ port: 0 });
-    ns = await createTestNamespace('e2e-lost-status');
-    await apply(secretsManifest(ns));
-  }, 60_000);
-
-  afterAll(async () => {
-    await killAll(controllers);
-    await sim?.close();
-  });
+  const env = useE2eEnv('e2e-lost-status');
 
   /** The connections and flows of the CR with this uid (names carry the uid; flows are named ns/name). */
   const chainOf = async (uid: string, name: string): Promise<Record<string, SimResource[]>> => {
-    const { resources } = await simState(sim.url);
+    const { resources } = await simState(env.sim.url);
     return Object.fromEntries(
       CHAIN_KINDS.map((kind) => [
         kind,
         resources.filter(
-          (r) => r.kind === kind && (String(r.name).includes(uid) || r.name === `${ns}/${name}`),
+          (r) => r.kind === kind && (String(r.name).includes(uid) || r.name === `${env.ns}/${name}`),
         ),
       ]),
     );
   };
 
   it('is restarted into exactly one chain, the replaced one deleted', async () => {
+    const { sim, ns } = env;
     const target = await seedDataset(sim.url);
-    const first = start();
+    const first = env.start();
     await apply(list([dataflowManifest(ns, 'wiped', target)]));
     const before = await waitSynced(ns, 'wiped');
     const uid = before.metadata.uid!;
@@ -88,7 +69,7 @@ describe('a dataflow whose status is wiped after a replace', () => {
     expect(Object.values(await chainOf(uid, 'wiped')).map((r) => r.length)).toEqual([1, 2, 2, 2]);
 
     await simFaults(sim.url, []);
-    start();
+    env.start();
     const after = await waitSynced(ns, 'wiped', 2, 90_000);
     const live = replaced.status!;
     for (const link of ['baseConnection', 'sourceConnection', 'targetConnection', 'flow'] as const)

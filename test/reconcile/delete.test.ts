@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ANNOTATIONS } from '../../controller/api/index.js';
 import { CONDITION_REASONS, EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
@@ -7,23 +7,16 @@ import {
   adobeCalls,
   condition,
   Driver,
-  Env,
   isReady,
   isSynced,
-  leakedSecrets,
-  transcript,
-  statusSchemaProblems,
-  statusesWritten,
+  describeSecretHygiene,
+  useEnv,
 } from './harness.js';
 
 const DELETED_AT = '2026-11-29T03:00:00Z';
 
 describe('deleting the CR', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   const idsOf = (s: Driver['obj']['status']) =>
     [s?.flow?.id, s?.sourceConnection?.id, s?.targetConnection?.id, s?.baseConnection?.id] as string[];
@@ -131,11 +124,7 @@ describe('deleting the CR', () => {
 });
 
 describe('pause', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('observes and reports a pending change but writes nothing until unpaused', async () => {
     const d = new Driver(env);
@@ -180,14 +169,4 @@ describe('pause', () => {
   });
 });
 
-describe('secret hygiene', () => {
-  it('never puts a test Secret value into logs, events or status', () => {
-    expect(transcript.length).toBeGreaterThan(0);
-    expect(leakedSecrets()).toEqual([]);
-  });
-
-  it('writes only statuses the CRD status schema accepts', () => {
-    expect(statusesWritten.length).toBeGreaterThan(0);
-    expect(statusSchemaProblems()).toEqual([]);
-  });
-});
+describeSecretHygiene();

@@ -3,7 +3,7 @@
  * chain that went through a replace is followed from its base connection. The engine runs it for
  * every CR without a recorded base connection, so the cluster and local mode recover alike.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import {
   desiredChain,
   discoverChain,
@@ -13,7 +13,8 @@ import {
   type SecretsByName,
 } from '../../controller/reconcile/index.js';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
-import { Driver, Env, type SimResource } from './harness.js';
+import type { Env } from './harness.js';
+import { Driver, type SimResource, useEnv } from './harness.js';
 
 function desiredOf(d: Driver) {
   const mixpanel = resolveMixpanel(d.obj as DataflowObject, d.secrets as SecretsByName);
@@ -43,11 +44,7 @@ const writesOf = (counts: Record<string, number>) =>
   Object.keys(counts).filter((k) => /^(POST|PUT|DELETE) \/data/.test(k));
 
 describe('discovery of an earlier chain', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   const port = () => env.connector.connect({ ...SIMULATOR_DEFAULTS, sandbox: 'prod' });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { CONDITION_REASONS, EVENT_REASONS, ENGINE_MESSAGES } from '../../controller/reconcile/index.js';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
 import {
@@ -9,10 +9,8 @@ import {
   isReady,
   isSynced,
   makeSpec,
-  leakedSecrets,
-  transcript,
-  statusSchemaProblems,
-  statusesWritten,
+  describeSecretHygiene,
+  useEnv,
 } from './harness.js';
 
 const MISSING_DATASET = '0123456789abcdef01234567';
@@ -24,11 +22,7 @@ const countOf = (counts: Record<string, number>, pattern: RegExp): number =>
     .reduce((n, [, v]) => n + v, 0);
 
 describe('error handling', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('treats a validation error as terminal for the generation and does not call Adobe again', async () => {
     const d = new Driver(
@@ -208,11 +202,7 @@ describe('error handling', () => {
 });
 
 describe('checking Mixpanel access before building', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('stops before the source connection when Mixpanel rejects the credentials, and resumes once fixed', async () => {
     await env.control('POST', 'mixpanel', { invalidUsernames: ['svc.mixpanel'] });
@@ -260,14 +250,4 @@ describe('checking Mixpanel access before building', () => {
   });
 });
 
-describe('secret hygiene', () => {
-  it('never puts a test Secret value into logs, events or status', () => {
-    expect(transcript.length).toBeGreaterThan(0);
-    expect(leakedSecrets()).toEqual([]);
-  });
-
-  it('writes only statuses the CRD status schema accepts', () => {
-    expect(statusesWritten.length).toBeGreaterThan(0);
-    expect(statusSchemaProblems()).toEqual([]);
-  });
-});
+describeSecretHygiene();

@@ -4,6 +4,7 @@
  * persisted the way the runtime would (the result's status, or only the progress callback).
  * Everything the engine and client log, emit or write to status is kept for the secret scan.
  */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createAdobeConnector, type AdobeConnectorHandle } from '../../controller/adobe/index.js';
@@ -412,4 +413,38 @@ export function statusSchemaProblems(): string[] {
       out.push(`${e.field}: ${e.message}`);
   }
   return [...new Set(out)];
+}
+
+/**
+ * One simulator for the test file (started before its tests, closed after them), as an Env whose
+ * members resolve to the started one.
+ */
+export function useEnv(clientOptions: { maxRetries?: number } = {}): Env {
+  let env: Env | undefined;
+  beforeAll(async () => {
+    env = await Env.start(clientOptions);
+  });
+  afterAll(async () => env?.close());
+  return new Proxy({} as Env, {
+    get: (_target, prop) => {
+      if (!env) throw new Error('the simulator starts in beforeAll');
+      const value = Reflect.get(env, prop, env) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(env) : value;
+    },
+  });
+}
+
+/** The checks every engine test file ends with: no test Secret leaked, every status schema-valid. */
+export function describeSecretHygiene(): void {
+  describe('secret hygiene', () => {
+    it('never puts a test Secret value into logs, events or status', () => {
+      expect(transcript.length).toBeGreaterThan(0);
+      expect(leakedSecrets()).toEqual([]);
+    });
+
+    it('writes only statuses the CRD status schema accepts', () => {
+      expect(statusesWritten.length).toBeGreaterThan(0);
+      expect(statusSchemaProblems()).toEqual([]);
+    });
+  });
 }

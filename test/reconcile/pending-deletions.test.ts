@@ -4,11 +4,12 @@
  * while the spec keeps forcing replacements, the engine holds further replacements back with a
  * visible condition rather than drop an entry (which would orphan that resource in Adobe).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { MAX_PENDING_DELETIONS } from '../../controller/api/index.js';
 import { CONDITION_REASONS } from '../../controller/reconcile/index.js';
 import type { DataflowStatus } from '../../controller/reconcile/types.js';
-import { condition, Driver, Env, statusSchemaProblems, type SimResource } from './harness.js';
+import type { Env } from './harness.js';
+import { condition, Driver, statusSchemaProblems, type SimResource, useEnv } from './harness.js';
 
 const REPLACEMENTS = MAX_PENDING_DELETIONS + 1;
 
@@ -32,11 +33,7 @@ const known = (s: DataflowStatus): string[] =>
   ].filter((id): id is string => id !== undefined);
 
 describe('pending deletions', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it(`drives ${REPLACEMENTS} replacements while Adobe refuses deletes: nothing dropped, nothing orphaned`, async () => {
     const d = new Driver(env);

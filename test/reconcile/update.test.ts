@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import {
@@ -6,21 +6,14 @@ import {
   chainOf,
   condition,
   Driver,
-  Env,
   isReady,
   isSynced,
-  leakedSecrets,
-  transcript,
-  statusSchemaProblems,
-  statusesWritten,
+  describeSecretHygiene,
+  useEnv,
 } from './harness.js';
 
 describe('updating in place what Adobe updates in place', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('leaves an in-sync chain alone: no writes, identical status, no events', async () => {
     const d = new Driver(env);
@@ -135,14 +128,4 @@ describe('updating in place what Adobe updates in place', () => {
   });
 });
 
-describe('secret hygiene', () => {
-  it('never puts a test Secret value into logs, events or status', () => {
-    expect(transcript.length).toBeGreaterThan(0);
-    expect(leakedSecrets()).toEqual([]);
-  });
-
-  it('writes only statuses the CRD status schema accepts', () => {
-    expect(statusesWritten.length).toBeGreaterThan(0);
-    expect(statusSchemaProblems()).toEqual([]);
-  });
-});
+describeSecretHygiene();

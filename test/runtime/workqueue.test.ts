@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { Action, Controller } from '../../controller/runtime/controller.js';
+import { Action, Controller, type ControllerOptions } from '../../controller/runtime/controller.js';
 import { WorkQueue } from '../../controller/runtime/workqueue.js';
 
 beforeEach(() => {
@@ -15,6 +15,17 @@ const now = () => Date.now();
 const neverCalled = (): Action => {
   throw new Error('no reconcile here fails');
 };
+
+/** A controller loop over `queue`: one worker, no resync, unless the test says otherwise. */
+const loop = (queue: WorkQueue<string>, opts: Partial<ControllerOptions<string>>): Controller<string> =>
+  new Controller<string>({
+    queue,
+    concurrency: 1,
+    resyncMs: 0,
+    errorPolicy: neverCalled,
+    reconcile: async () => Action.awaitChange(),
+    ...opts,
+  });
 
 describe('the work queue', () => {
   it('coalesces repeated adds of a waiting key into one entry', async () => {
@@ -93,10 +104,8 @@ describe('the controller loop', () => {
     let peak = 0;
     const perKey = new Map<string, number>();
     let overlap = false;
-    const ctl = new Controller<string>({
-      queue: q,
+    const ctl = loop(q, {
       concurrency: 2,
-      resyncMs: 0,
       reconcile: async (key) => {
         active++;
         peak = Math.max(peak, active);
@@ -107,7 +116,6 @@ describe('the controller loop', () => {
         active--;
         return Action.awaitChange();
       },
-      errorPolicy: neverCalled,
     });
     ctl.start();
     for (const k of ['a', 'b', 'c', 'd']) q.add(k);
@@ -124,16 +132,13 @@ describe('the controller loop', () => {
     const q = new WorkQueue<string>({ now });
     const gate = deferred();
     const calls: string[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
+    const ctl = loop(q, {
       concurrency: 4,
-      resyncMs: 0,
       reconcile: async (key) => {
         calls.push(key);
         if (calls.length === 1) await gate.promise;
         return Action.awaitChange();
       },
-      errorPolicy: neverCalled,
     });
     ctl.start();
     q.add('k');
@@ -151,10 +156,7 @@ describe('the controller loop', () => {
     const q = new WorkQueue<string>({ now });
     const at: number[] = [];
     const attemptsSeen: number[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
-      resyncMs: 0,
+    const ctl = loop(q, {
       reconcile: async () => {
         at.push(Date.now());
         if (at.length <= 4 || at.length === 6) throw new Error('boom');
@@ -177,10 +179,7 @@ describe('the controller loop', () => {
   it('retries a failure after exactly the delay the error policy chose', async () => {
     const q = new WorkQueue<string>({ now });
     const at: number[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
-      resyncMs: 0,
+    const ctl = loop(q, {
       reconcile: async () => {
         at.push(Date.now());
         if (at.length === 1) throw new Error('throttled');
@@ -199,9 +198,7 @@ describe('the controller loop', () => {
     const q = new WorkQueue<string>({ now });
     let calls = 0;
     const terminal: boolean[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
+    const ctl = loop(q, {
       resyncMs: 60_000,
       resyncJitter: 0,
       reconcile: async () => {
@@ -227,9 +224,7 @@ describe('the controller loop', () => {
   it('requeues after the delay the reconcile asked for, and resyncs with jitter after a success', async () => {
     const q = new WorkQueue<string>({ now });
     const at: number[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
+    const ctl = loop(q, {
       resyncMs: 600_000,
       resyncJitter: 0.1,
       random: () => 1, // +10 %
@@ -237,7 +232,6 @@ describe('the controller loop', () => {
         at.push(Date.now());
         return at.length === 1 ? Action.requeue(30_000) : Action.awaitChange();
       },
-      errorPolicy: neverCalled,
     });
     const start = Date.now();
     ctl.start();
@@ -249,16 +243,13 @@ describe('the controller loop', () => {
   it('schedules no resync for a key whose object is gone', async () => {
     const q = new WorkQueue<string>({ now });
     let calls = 0;
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
+    const ctl = loop(q, {
       resyncMs: 1000,
       exists: () => false,
       reconcile: async () => {
         calls++;
         return Action.awaitChange();
       },
-      errorPolicy: neverCalled,
     });
     ctl.start();
     q.add('k');
@@ -269,16 +260,12 @@ describe('the controller loop', () => {
   it('stops taking work on stop and waits for the reconcile in flight', async () => {
     const q = new WorkQueue<string>({ now });
     const calls: string[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
-      resyncMs: 0,
+    const ctl = loop(q, {
       reconcile: async (key) => {
         calls.push(key);
         await new Promise((r) => setTimeout(r, 500));
         return Action.awaitChange();
       },
-      errorPolicy: neverCalled,
     });
     ctl.start();
     q.add('a');
@@ -292,12 +279,8 @@ describe('the controller loop', () => {
 
   it('gives up waiting for a stuck reconcile after the grace period', async () => {
     const q = new WorkQueue<string>({ now });
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
-      resyncMs: 0,
+    const ctl = loop(q, {
       reconcile: () => new Promise<Action>(() => undefined),
-      errorPolicy: neverCalled,
     });
     ctl.start();
     q.add('a');
