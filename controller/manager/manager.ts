@@ -116,16 +116,10 @@ export class Manager {
       exists: (key) => this.dataflowStore(key)?.get(key) !== undefined,
       metrics: this.metrics.controller,
       errorPolicy: (_key, err, attempts) => opts.errorPolicy(err, attempts),
-      onError: (key, err, next) =>
-        log.warn(
-          {
-            key,
-            err: String(err),
-            terminal: next.requeueAfterMs === null,
-            retryAfterMs: next.requeueAfterMs,
-          },
-          MANAGER_LOG.reconcileError,
-        ),
+      onError: (key, err, { requeueAfterMs: retryAfterMs }) => {
+        const fields = { key, err: String(err), terminal: retryAfterMs === null, retryAfterMs };
+        log.warn(fields, MANAGER_LOG.reconcileError);
+      },
       reconcile: dataflowReconciler({
         kube: this.kube,
         engine: opts.engine,

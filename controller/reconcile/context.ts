@@ -6,8 +6,8 @@
  */
 import type { EngineEvent } from './events.js';
 import type { Plan } from './operations.js';
-import type { AdobeConnector } from './ports.js';
-import type { RunMonitorDeps } from './run-monitor.js';
+import type { AdobeConnector, ObservedRun } from './ports.js';
+import type { RunPollLimits } from './runs.js';
 import type { SecretsByName } from './desired.js';
 import type { DataflowStatus } from './types.js';
 
@@ -19,6 +19,36 @@ export interface EngineLogger {
 
 /** A logger that drops everything. */
 export const nopLogger: EngineLogger = { info: () => undefined, warn: () => undefined };
+
+/** The CR a run poll belongs to (run monitoring, run-monitor.ts). */
+export interface DataflowRef {
+  uid: string;
+  namespace: string;
+  name: string;
+}
+
+/** What one successful poll found. */
+export interface RunPoll {
+  /** Runs counted for the first time, oldest first (their cursor is already persisted). */
+  accounted: readonly ObservedRun[];
+  /** The newest run seen, finished or in progress; absent when no run newer than the cursor exists. */
+  newest?: ObservedRun;
+  /** When the newest known successful run completed (epoch ms); null when the flow has none. */
+  lastSuccessAtMs?: number | null;
+}
+
+/** Receives polls (the metrics); must not throw. */
+export interface RunObserver {
+  onPoll(ref: DataflowRef, poll: RunPoll): void;
+  /** The last success the observer already knows for this CR (undefined: ask Adobe once). */
+  knownLastSuccessAtMs(uid: string): number | null | undefined;
+}
+
+/** Run-monitoring collaborators of the engine (all optional). */
+export interface RunMonitorDeps {
+  observer?: RunObserver;
+  limits?: Partial<RunPollLimits>;
+}
 
 /** The per-object part of the context: what the runtime side knows about this one object. */
 export interface ObjectContext {

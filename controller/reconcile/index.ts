@@ -53,11 +53,6 @@ export {
   type RunAccounting,
   type RunPollLimits,
 } from './runs.js';
-export {
-  pollRuns,
-  type DataflowRef,
-  type RunObserver,
-  type RunPoll,
-  type RunMonitorDeps,
-} from './run-monitor.js';
+export { pollRuns } from './run-monitor.js';
+export type { DataflowRef, RunObserver, RunPoll, RunMonitorDeps } from './context.js';
 export type { ObservedRun, RunOutcome, RunQuery } from './ports.js';
