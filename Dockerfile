@@ -31,7 +31,7 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # Numeric, so the kubelet can verify runAsNonRoot (the chart runs as the same UID).
 USER 65532:65532
-EXPOSE 8080 8081
+EXPOSE 8443 8081
 # Exec form: node is PID 1 and receives SIGTERM itself; controller/main.ts handles SIGTERM and
 # SIGINT (drain, release the Lease, exit 0). The controller starts no child processes, so no
 # zombies need reaping and tini would add nothing.

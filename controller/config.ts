@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { parseLabelsAllowlist, type AllowedLabel } from './metrics/label-allowlist.js';
 import { parseBindAddress } from './runtime/http-endpoints.js';
 
 /** Where Kubernetes mounts the pod's namespace. */
@@ -82,7 +83,25 @@ export const ConfigSchema = z.object({
   'renew-deadline': duration.prefault('10s'),
   'retry-period': duration.prefault('2s'),
   'health-probe-bind-address': bindAddress.prefault(':8081'),
-  'metrics-bind-address': bindAddress.prefault(':8080'),
+  // kubebuilder's scaffold: HTTPS on :8443, every scrape authenticated and authorized by the API server.
+  'metrics-bind-address': bindAddress.prefault(':8443'),
+  'metrics-secure': boolean.default(true),
+  // A folder with the serving certificate (a mounted Secret); unset: self-signed at start-up.
+  'metrics-cert-path': z.string().optional(),
+  'metrics-cert-name': z.string().default('tls.crt'),
+  'metrics-cert-key': z.string().default('tls.key'),
+  // kube-state-metrics' flag: Kubernetes labels exported on mixpanel_dataflow_labels.
+  'metric-labels-allowlist': z
+    .string()
+    .default('')
+    .transform((s, ctx) => {
+      try {
+        return parseLabelsAllowlist(s);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message });
+        return z.NEVER;
+      }
+    }),
   'log-level': z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']).default('info'),
   // Adobe documents no Flow Service limit; matches the client's conservative default.
   'flow-service-rate-limit': z.coerce.number().positive().default(10),
@@ -116,6 +135,10 @@ export interface ControllerConfig {
   retryPeriodMs: number;
   healthProbeBindAddress: string;
   metricsBindAddress: string;
+  /** HTTPS with TokenReview + SubjectAccessReview on every scrape; false: plain HTTP, no auth. */
+  metricsSecure: boolean;
+  metricsCert: { dir: string | undefined; certName: string; keyName: string };
+  metricLabelsAllowlist: AllowedLabel[];
   logLevel: RawConfig['log-level'];
   flowServiceRateLimit: number;
   flowServiceBurst: number;
@@ -185,6 +208,13 @@ export function loadConfig(
     retryPeriodMs: c['retry-period'],
     healthProbeBindAddress: c['health-probe-bind-address'],
     metricsBindAddress: c['metrics-bind-address'],
+    metricsSecure: c['metrics-secure'],
+    metricsCert: {
+      dir: c['metrics-cert-path'],
+      certName: c['metrics-cert-name'],
+      keyName: c['metrics-cert-key'],
+    },
+    metricLabelsAllowlist: c['metric-labels-allowlist'],
     logLevel: c['log-level'],
     flowServiceRateLimit: c['flow-service-rate-limit'],
     flowServiceBurst: c['flow-service-burst'],

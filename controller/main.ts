@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     process.stderr.write(`invalid configuration: cannot load kubeconfig: ${(err as Error).message}\n`);
     process.exit(EXIT_CODES.badConfig);
   }
-  const monitoring = createMonitoringMetrics();
+  const monitoring = createMonitoringMetrics({ labelsAllowlist: config.metricLabelsAllowlist });
   const connector = createAdobeConnector(
     {
       imsUrl: config.imsUrl,

@@ -71,7 +71,7 @@ copy package.json ./
 copy_from prod-deps /app/node_modules ./node_modules
 copy_from build /app/dist ./dist
 user 65532:65532
-expose 8080 8081
+expose 8443 8081
 entrypoint node dist/controller/main.js
 # ---- end of the Dockerfile ----
 

@@ -22,7 +22,12 @@ const checkAdvance = (ms: number): void => {
 
 /** Real time plus an offset that tests advance through the control API (the default). */
 export class SimClock implements Clock {
-  private offsetMs = 0;
+  private offsetMs: number;
+
+  /** `startOffsetMs` may be negative: the simulated clock starts in the past (reset keeps it). */
+  constructor(private readonly startOffsetMs = 0) {
+    this.offsetMs = startOffsetMs;
+  }
 
   now(): number {
     return Date.now() + this.offsetMs;
@@ -38,8 +43,9 @@ export class SimClock implements Clock {
     this.offsetMs += ms;
   }
 
+  /** Back to the starting offset (real time unless started in the past). */
   reset(): void {
-    this.offsetMs = 0;
+    this.offsetMs = this.startOffsetMs;
   }
 }
 

@@ -21,6 +21,8 @@ export interface SimConfig {
   maxPageSize: number;
   /** Runs kept per flow; older runs are forgotten. */
   runHistoryPerFlow: number;
+  /** Start of the simulated clock relative to real time, in ms. */
+  clockOffsetMs: number;
 }
 
 /** Mixpanel accounts and projects a test has marked invalid. */

@@ -39,6 +39,12 @@ export interface SimulatorOptions {
   defaultPageSize?: number;
   /** Runs kept per flow. */
   runHistoryPerFlow?: number;
+  /**
+   * Where the simulated clock starts relative to real time (ms, may be negative). A test that
+   * needs runs older than real time (last success an hour ago, for a real Prometheus' `time()`)
+   * starts in the past and advances to the present.
+   */
+  clockOffsetMs?: number;
   /** Schemas and datasets that exist from the start with fixed ids (kept across reset). */
   fixtures?: SimulatorFixtures;
   /**
@@ -86,6 +92,7 @@ function resolveConfig(opts: SimulatorOptions): SimConfig {
     defaultPageSize: opts.defaultPageSize ?? 100,
     maxPageSize: 1000,
     runHistoryPerFlow: opts.runHistoryPerFlow ?? 100,
+    clockOffsetMs: opts.clockOffsetMs ?? 0,
   };
 }
 
@@ -129,7 +136,7 @@ function buildSim(config: SimConfig, clock: Clock): Sim {
 /** Starts a simulator; resolves once it listens. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const config = resolveConfig(opts);
-  const sim = buildSim(config, opts.clock ?? new SimClock());
+  const sim = buildSim(config, opts.clock ?? new SimClock(config.clockOffsetMs));
   const loadAll = () => opts.fixtures && loadFixtures(sim, opts.fixtures);
   loadAll();
   const faults = new Faults();

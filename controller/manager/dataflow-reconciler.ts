@@ -35,6 +35,7 @@ const EVENT_ACTIONS: Record<string, string> = {
   Enabled: 'Enable',
   Disabled: 'Disable',
   Orphaned: 'Orphan',
+  RunFailed: 'MonitorRuns',
 };
 
 /** Log messages of the reconciler. */
@@ -148,6 +149,7 @@ export function engineObject(cr: MixpanelDataflow): DataflowObject {
     namespace: m.namespace!,
     name: m.name!,
     generation: m.generation ?? 1,
+    ...(m.labels ? { labels: m.labels } : {}),
     ...(m.annotations ? { annotations: m.annotations } : {}),
     ...(m.deletionTimestamp ? { deletionTimestamp: m.deletionTimestamp } : {}),
     spec: cr.spec,

@@ -18,6 +18,8 @@ import {
   type RunningEndpoints,
 } from '../runtime/http-endpoints.js';
 import { KubeHttp } from '../runtime/kube-http.js';
+import { kubeRequestAuthorizer } from '../runtime/metrics-auth.js';
+import { loadServingCert } from '../runtime/serving-cert.js';
 import {
   isMeaningfulUpdate,
   objectKey,
@@ -149,21 +151,28 @@ export class Manager {
     const metricsAddr = parseBindAddress(config.metricsBindAddress);
     if (metricsAddr)
       this.servers.push(
-        await serveEndpoints(metricsAddr, {
-          '/metrics': async () => {
-            this.metrics.sampleUnfinished(this.queue.unfinished());
-            return {
-              status: 200,
-              body: await this.metrics.registry.metrics(),
-              contentType: this.metrics.registry.contentType,
-            };
+        await serveEndpoints(
+          metricsAddr,
+          {
+            '/metrics': async () => {
+              this.metrics.sampleUnfinished(this.queue.unfinished());
+              return {
+                status: 200,
+                body: await this.metrics.registry.metrics(),
+                contentType: this.metrics.registry.contentType,
+              };
+            },
           },
-        }),
+          config.metricsSecure
+            ? { tls: await loadServingCert(config.metricsCert), authorize: kubeRequestAuthorizer(this.kube) }
+            : {},
+        ),
       );
     log.info(
       {
         healthPort: health ? this.servers[0]?.port : undefined,
         metricsPort: metricsAddr ? this.servers.at(-1)?.port : undefined,
+        metricsSecure: config.metricsSecure,
       },
       MANAGER_LOG.serving,
     );

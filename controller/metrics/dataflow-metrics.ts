@@ -15,6 +15,7 @@ import {
   type RunOutcome,
   type RunPoll,
 } from '../reconcile/index.js';
+import type { AllowedLabel } from './label-allowlist.js';
 
 /** Condition statuses, each a series of mixpanel_dataflow_status_condition. */
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
@@ -32,6 +33,8 @@ export interface DataflowState {
   uid: string;
   namespace: string;
   name: string;
+  /** The CR's Kubernetes labels; only allowlisted ones are exported. */
+  labels?: Readonly<Record<string, string>>;
   spec: MixpanelDataflowSpec;
   status?: MixpanelDataflowStatus;
 }
@@ -60,8 +63,15 @@ const seconds = (iso: string | undefined): number | undefined => {
   return Number.isFinite(t) ? t / 1000 : undefined;
 };
 
+/** Options of createDataflowMetrics. */
+export interface DataflowMetricsOptions {
+  /** Kubernetes labels exported on mixpanel_dataflow_labels (`--metric-labels-allowlist`). */
+  labelsAllowlist?: readonly AllowedLabel[];
+}
+
 /** Creates the metrics (unregistered: the caller registers `metrics`). */
-export function createDataflowMetrics(): DataflowMetrics {
+export function createDataflowMetrics(opts: DataflowMetricsOptions = {}): DataflowMetrics {
+  const allowed = opts.labelsAllowlist ?? [];
   const entries = new Map<string, Entry>();
   const registers: never[] = [];
   const each = (fn: (e: Entry, l: { namespace: string; name: string }) => void) => () => {
@@ -93,6 +103,16 @@ export function createDataflowMetrics(): DataflowMetrics {
       ['sandbox', 'flow_id'],
       (g, e, l) =>
         g.set({ ...l, sandbox: e.state.spec.platform.sandbox, flow_id: e.state.status?.flow?.id ?? '' }, 1),
+    ),
+    gauge(
+      'mixpanel_dataflow_labels',
+      'Kubernetes labels of a MixpanelDataflow, those in --metric-labels-allowlist, as label_<key> (kube-state-metrics kube_*_labels); 1 for every dataflow, so alert rules can join it',
+      allowed.map((a) => a.promLabel),
+      (g, e, l) => {
+        const labels: Record<string, string> = { ...l };
+        for (const a of allowed) labels[a.promLabel] = e.state.labels?.[a.key] ?? '';
+        g.set(labels, 1);
+      },
     ),
     gauge(
       'mixpanel_dataflow_status_condition',
@@ -128,6 +148,15 @@ export function createDataflowMetrics(): DataflowMetrics {
       (g, e, l) => {
         const s = scheduleIntervalSeconds(e.state.spec.schedule);
         if (s !== undefined) g.set(l, s);
+      },
+    ),
+    gauge(
+      'mixpanel_dataflow_schedule_start_timestamp_seconds',
+      'When the schedule starts, spec.schedule.startTime (Unix time); the first run is due then',
+      [],
+      (g, e, l) => {
+        const t = seconds(e.state.spec.schedule.startTime);
+        if (t !== undefined) g.set(l, t);
       },
     ),
     gauge(

@@ -3,7 +3,12 @@
  * registry the runtime serves on /metrics next to its controller-runtime and workqueue metrics.
  */
 import type { Registry } from 'prom-client';
-import { createDataflowMetrics, type DataflowMetrics, type DataflowState } from './dataflow-metrics.js';
+import {
+  createDataflowMetrics,
+  type DataflowMetrics,
+  type DataflowMetricsOptions,
+  type DataflowState,
+} from './dataflow-metrics.js';
 import { createFlowServiceMetrics, type FlowServiceMetrics } from './flowservice-metrics.js';
 
 /** Dataflow and Flow Service metrics, registered once with `register`. */
@@ -15,8 +20,8 @@ export interface MonitoringMetrics {
 }
 
 /** Creates the monitoring metrics. */
-export function createMonitoringMetrics(): MonitoringMetrics {
-  const dataflows = createDataflowMetrics();
+export function createMonitoringMetrics(opts: DataflowMetricsOptions = {}): MonitoringMetrics {
+  const dataflows = createDataflowMetrics(opts);
   const flowService = createFlowServiceMetrics();
   return {
     dataflows,

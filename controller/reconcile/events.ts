@@ -14,6 +14,7 @@ export const EVENT_REASONS = {
   TerminalError: 'TerminalError',
   MissingSecret: 'MissingSecret',
   Orphaned: 'Orphaned',
+  RunFailed: 'RunFailed',
 } as const;
 
 /** One event reason. */

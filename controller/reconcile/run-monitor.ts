@@ -1,10 +1,17 @@
 /**
  * Run monitoring, I/O part: one poll of a flow's runs per reconcile (so on the resync cadence),
  * through the port and so through the client's org-wide rate limiter. The new cursor is persisted
- * (progress callback) before the observer hears of the runs, so a crash never counts a run twice;
+ * (status sink) before the observer hears of the runs, so a crash never counts a run twice;
  * a failed poll changes nothing and is retried on the next reconcile.
  */
-import { CONDITION_TYPES, getCondition, setCondition, type ConditionInput } from './conditions.js';
+import {
+  CONDITION_REASONS,
+  CONDITION_TYPES,
+  getCondition,
+  setCondition,
+  type ConditionInput,
+} from './conditions.js';
+import { EVENT_REASONS, warning } from './events.js';
 import type { AdobePort, ObservedRun } from './ports.js';
 import {
   accountRuns,
@@ -64,6 +71,9 @@ export async function pollRuns(
         throw err;
       }
     }
+    // Each run is accounted once, so a failed run raises one Warning Event with Adobe's errors.
+    if (newestAccounted?.status === 'failed' && health.reason === CONDITION_REASONS.RunFailed)
+      s.emit(warning(EVENT_REASONS.RunFailed, health.message));
     if (deps.observer) await notify(s, port, flowId, deps.observer, acc.accounted, acc.newest);
     return health;
   } catch (err) {

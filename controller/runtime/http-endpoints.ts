@@ -1,6 +1,12 @@
-/** Tiny HTTP servers for `/healthz`, `/readyz` and `/metrics` (controller-runtime's bind-address style). */
+/**
+ * Tiny HTTP(S) servers for `/healthz`, `/readyz` and `/metrics` (controller-runtime's bind-address
+ * style). The metrics server may serve TLS and pass every request through an authorizer first
+ * (controller-runtime's secure metrics: TokenReview + SubjectAccessReview, see metrics-auth.ts).
+ */
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { RequestAuthorizer } from './metrics-auth.js';
 
 /** What a handler returns. */
 export interface EndpointResponse {
@@ -31,20 +37,36 @@ export function parseBindAddress(value: string): { host: string; port: number } 
   return { host: host || '0.0.0.0', port };
 }
 
+/** TLS and authorization of a server (both optional). */
+export interface ServeOptions {
+  /** PEM certificate chain and key: serve HTTPS. */
+  tls?: { cert: string; key: string };
+  /** Decides every request before its handler runs (401/403/500 otherwise). */
+  authorize?: RequestAuthorizer;
+}
+
 /** Serves `endpoints` on `bind`; anything else is 404. */
 export async function serveEndpoints(
   bind: { host: string; port: number },
   endpoints: Endpoints,
+  opts: ServeOptions = {},
 ): Promise<RunningEndpoints> {
-  const server = http.createServer((req, res) => {
+  const listener: http.RequestListener = (req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
     const handler = endpoints[path];
     if (!handler || (req.method !== 'GET' && req.method !== 'HEAD')) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
       return;
     }
+    const authorize = opts.authorize;
     Promise.resolve()
-      .then(handler)
+      .then(async () => {
+        const decision = authorize
+          ? await authorize(req.headers.authorization, req.method ?? 'GET', path)
+          : ({ allowed: true } as const);
+        if (!decision.allowed) return { status: decision.status, body: `${decision.message}\n` };
+        return handler();
+      })
       .then(
         (r) =>
           res
@@ -52,7 +74,8 @@ export async function serveEndpoints(
             .end(r.body),
         (err: Error) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${err.message}\n`),
       );
-  });
+  };
+  const server = opts.tls ? https.createServer(opts.tls, listener) : http.createServer(listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(bind.port, bind.host, () => {

@@ -4,10 +4,14 @@
  * every alert has a promtool test case where it fires and one where it does not.
  */
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
+import { TERMINAL_REASONS } from '../../controller/reconcile/conditions.js';
 import { promtool, REPO_ROOT, RULES_FILE } from '../metrics/promtool.js';
+import { runbookAnchors } from './support/alert-waits.js';
+import { alertsOf, chartRules, durationSeconds, scaleRules } from './support/chart-rules.js';
 
 const TESTS_FILE = 'test/alerts/prometheus-rules.test.yaml';
 const RUNBOOKS = 'docs/runbooks.md';
@@ -29,17 +33,15 @@ const alerts = (): Rule[] =>
     .flatMap((g) => g.rules)
     .filter((r) => r.alert);
 
-/** GitHub's heading anchors: lower-case, spaces to dashes, punctuation dropped. */
-const anchors = (markdown: string) =>
-  new Set(
-    [...markdown.matchAll(/^#{1,6} (.+)$/gm)].map((m) =>
-      m[1]!
-        .trim()
-        .toLowerCase()
-        .replace(/[^a-z0-9 _-]/g, '')
-        .replace(/ /g, '-'),
-    ),
-  );
+/** The join every per-dataflow alert ends in (the chart rewrites it to copy routing labels). */
+const LABELS_JOIN = '* on (namespace, name) group_left() max by (namespace, name) (mixpanel_dataflow_labels)';
+const CONTROLLER_WIDE = [
+  'MixpanelDataflowControllerReconcileErrors',
+  'MixpanelDataflowControllerDown',
+  'FlowServiceUnavailable',
+  'FlowServiceThrottled',
+  'FlowServiceRequestBudgetSaturated',
+];
 
 describe('alert rules', () => {
   it('pass promtool check rules', async () => {
@@ -58,6 +60,11 @@ describe('alert rules', () => {
     expect(alerts().map((a) => a.alert)).toEqual(
       expect.arrayContaining([
         'MixpanelDataflowNotReady',
+        'MixpanelDataflowSyncBlocked',
+        'MixpanelDataflowNotSynced',
+        'MixpanelDataflowDrifted',
+        'MixpanelDataflowNoRunsYet',
+        'FlowServiceUnavailable',
         'MixpanelDataflowRunFailed',
         'MixpanelDataflowStale',
         'MixpanelDataflowRecordsFailing',
@@ -69,7 +76,7 @@ describe('alert rules', () => {
   });
 
   it('give every alert a severity, summary, description and a runbook section that exists', () => {
-    const sections = anchors(read(RUNBOOKS));
+    const sections = runbookAnchors();
     for (const a of alerts()) {
       expect({ alert: a.alert, severity: SEVERITIES.includes(a.labels?.severity ?? '') }).toEqual({
         alert: a.alert,
@@ -102,5 +109,139 @@ describe('alert rules', () => {
         quiet: true,
       });
     }
+  });
+
+  it('join mixpanel_dataflow_labels in every per-dataflow alert, so routing labels can reach them', () => {
+    for (const a of alerts())
+      expect({ alert: a.alert, joins: a.expr.includes(LABELS_JOIN) }).toEqual({
+        alert: a.alert,
+        joins: !CONTROLLER_WIDE.includes(a.alert!),
+      });
+  });
+
+  it("treat exactly the engine's terminal Synced reasons as blocked", () => {
+    const blocked = alerts().find((a) => a.alert === 'MixpanelDataflowSyncBlocked')!;
+    const reasons = /reason=~"([^"]+)"/.exec(blocked.expr)![1]!.split('|');
+    expect([...reasons].sort()).toEqual([...TERMINAL_REASONS].sort());
+    // NotReady defers to SyncBlocked and NotSynced leaves these reasons (and a pause) to it.
+    for (const name of ['MixpanelDataflowNotReady', 'MixpanelDataflowNotSynced'])
+      expect(alerts().find((a) => a.alert === name)!.expr).toContain(reasons.join('|'));
+  });
+
+  it('render from the chart with the routing labels, extra labels and runbook base from values', async () => {
+    const rendered = await chartRules({
+      'metrics.labelsAllowlist': ['team', 'app.kubernetes.io/part-of'],
+      'prometheusRule.dataflowLabels': ['team', 'app.kubernetes.io/part-of'],
+      'prometheusRule.extraLabels': { cluster: 'prod-eu' },
+      'prometheusRule.runbookUrl': 'https://wiki.example.com/oncall/mixpanel',
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'rules-'));
+    writeFileSync(join(dir, 'rules.yaml'), stringify(rendered));
+    const check = await promtool(['check', 'rules', join(dir, 'rules.yaml')]);
+    expect(check.stdout + check.stderr).toContain('SUCCESS');
+    // promtool evaluates the rendered rule: the Kubernetes label arrives as team, label_team is gone.
+    const labels = 'namespace="analytics",name="events"';
+    const test = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      tests: [
+        {
+          interval: '1m',
+          input_series: [
+            {
+              series: `mixpanel_dataflow_labels{${labels},label_team="growth",label_app_kubernetes_io_part_of="web"}`,
+              values: '1x20',
+            },
+            {
+              series: `mixpanel_dataflow_status_condition_reason{${labels},type="Healthy",reason="RunFailed"}`,
+              values: '1x20',
+            },
+            { series: 'controller_runtime_max_concurrent_reconciles{controller="other"}', values: '1x20' },
+          ],
+          alert_rule_test: [
+            {
+              eval_time: '10m',
+              alertname: 'MixpanelDataflowRunFailed',
+              exp_alerts: [
+                {
+                  exp_labels: {
+                    severity: 'warning',
+                    namespace: 'analytics',
+                    name: 'events',
+                    team: 'growth',
+                    app_kubernetes_io_part_of: 'web',
+                    cluster: 'prod-eu',
+                  },
+                  exp_annotations: {
+                    ...alertsOf(rendered).find((a) => a.alert === 'MixpanelDataflowRunFailed')!.annotations,
+                    description: expect.anything(),
+                  },
+                },
+              ],
+            },
+            {
+              eval_time: '10m',
+              alertname: 'MixpanelDataflowControllerDown',
+              exp_alerts: [
+                {
+                  exp_labels: { severity: 'critical', cluster: 'prod-eu', controller: 'mixpaneldataflow' },
+                  exp_annotations: alertsOf(rendered).find(
+                    (a) => a.alert === 'MixpanelDataflowControllerDown',
+                  )!.annotations,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const runFailed = alertsOf(rendered).find((a) => a.alert === 'MixpanelDataflowRunFailed')!;
+    expect(runFailed.annotations?.runbook_url).toBe(
+      'https://wiki.example.com/oncall/mixpanel#mixpaneldataflowrunfailed',
+    );
+    const alertTest = test.tests[0]!.alert_rule_test[0]!.exp_alerts[0]! as {
+      exp_annotations: Record<string, unknown>;
+    };
+    alertTest.exp_annotations = {
+      summary: runFailed.annotations!.summary,
+      description:
+        "The newest finished run of MixpanelDataflow analytics/events failed; the Healthy condition and a RunFailed event carry Adobe's error. It stays failed until a run succeeds.",
+      runbook_url: runFailed.annotations!.runbook_url,
+    };
+    writeFileSync(join(dir, 'test.yaml'), stringify(test));
+    const r = await promtool(['test', 'rules', join(dir, 'test.yaml')]);
+    expect({ code: r.code, out: r.stdout + r.stderr }).toEqual({
+      code: 0,
+      out: expect.stringContaining('SUCCESS'),
+    });
+  });
+
+  it('refuse routing labels that are not allowlisted', async () => {
+    await expect(chartRules({ 'prometheusRule.dataflowLabels': ['team'] })).rejects.toThrow(
+      'prometheusRule.dataflowLabels: "team" must also be in metrics.labelsAllowlist',
+    );
+  });
+
+  it('scale every duration of the rules by one factor for the end-to-end test', () => {
+    const scaled = scaleRules(
+      {
+        groups: [
+          {
+            name: 'g',
+            rules: [{ alert: 'A', expr: 'rate(x[15m]) > 0 and increase(y[6h]) > 0', for: '1h30m' }],
+          },
+        ],
+      },
+      60,
+    );
+    expect(scaled.groups[0]!.rules[0]).toEqual({
+      alert: 'A',
+      expr: 'rate(x[15s]) > 0 and increase(y[360s]) > 0',
+      for: '90s',
+    });
+    expect(durationSeconds('1h30m')).toBe(5400);
+    expect(() =>
+      scaleRules({ groups: [{ name: 'g', rules: [{ alert: 'B', expr: 'x offset 5m' }] }] }, 60),
+    ).toThrow('offset');
   });
 });

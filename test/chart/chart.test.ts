@@ -120,7 +120,8 @@ describe('the Helm chart', () => {
       leaderElect: true,
       leaderElectionNamespace: 'ops',
       leaderElectionId: 'mixpanel-dataflow-controller',
-      metricsBindAddress: ':8080',
+      metricsBindAddress: ':8443',
+      metricsSecure: true,
       healthProbeBindAddress: ':8081',
     });
   });
@@ -172,6 +173,10 @@ describe('the Helm chart', () => {
       .filter((o) => /Role/.test(o.kind))
       .map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`);
     expect(rbac.sort()).toEqual([
+      // Secure metrics: TokenReview and SubjectAccessReview are cluster-scoped.
+      'ClusterRole/undefined/mdc-mixpanel-dataflow-controller-metrics-auth',
+      'ClusterRole/undefined/mdc-mixpanel-dataflow-controller-metrics-reader',
+      'ClusterRoleBinding/undefined/mdc-mixpanel-dataflow-controller-metrics-auth',
       'Role/mdc-system/mdc-mixpanel-dataflow-controller-leader-election',
       'Role/team-a/mdc-mixpanel-dataflow-controller',
       'Role/team-b/mdc-mixpanel-dataflow-controller',
@@ -198,10 +203,44 @@ describe('the Helm chart', () => {
     );
   });
 
+  it('protects /metrics: HTTPS with token auth in the ServiceMonitor, a reader role bound to Prometheus', async () => {
+    const { objects } = await renderChart({
+      values: {
+        'serviceMonitor.enabled': true,
+        'metrics.readerServiceAccounts': [{ name: 'prometheus-k8s', namespace: 'monitoring' }],
+        'metrics.labelsAllowlist': ['team'],
+      },
+    });
+    expect(only(objects, 'ServiceMonitor').spec.endpoints[0]).toMatchObject({
+      port: 'metrics',
+      scheme: 'https',
+      bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+      tlsConfig: { insecureSkipVerify: true },
+    });
+    expect(only(objects, 'ClusterRole', 'mdc-mixpanel-dataflow-controller-metrics-reader').rules).toEqual([
+      { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+    ]);
+    expect(
+      only(objects, 'ClusterRoleBinding', 'mdc-mixpanel-dataflow-controller-metrics-reader').subjects,
+    ).toEqual([{ kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' }]);
+    const config = loadConfig(containerOf(objects).args as string[], {}, () => 'ops');
+    expect(config).toMatchObject({
+      metricsSecure: true,
+      metricsBindAddress: ':8443',
+      metricLabelsAllowlist: [{ key: 'team', promLabel: 'label_team' }],
+    });
+    const plain = await renderChart({ values: { 'serviceMonitor.enabled': true, 'metrics.secure': false } });
+    expect(only(plain.objects, 'ServiceMonitor').spec.endpoints[0].scheme).toBeUndefined();
+    expect(plain.objects.filter((o) => o.metadata.name.includes('metrics-'))).toEqual([]);
+  });
+
   it('renders no optional object unless asked', async () => {
     const { objects } = await renderChart();
     expect(objects.map((o) => o.kind).sort()).toEqual([
       'ClusterRole',
+      'ClusterRole',
+      'ClusterRole',
+      'ClusterRoleBinding',
       'ClusterRoleBinding',
       'CustomResourceDefinition',
       'Deployment',

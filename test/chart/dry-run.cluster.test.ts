@@ -59,7 +59,7 @@ describe('the rendered chart against a real API server', () => {
       namespace: ns,
       values: { [toggle]: true },
     });
-    expect(objects.length).toBe(9); // the 8 default objects + the feature's one
+    expect(objects.length).toBe(12); // the 11 default objects + the feature's one
     const r = await dryRun(toStream(objects));
     expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
   });

@@ -14,6 +14,7 @@ import { createTestNamespace, kubectl, testKubeConfig } from '../cluster/test-cl
 import { REPO_ROOT, only, renderChart, toStream, type K8sObject } from './support/chart.js';
 import { startController, stopController, type ControllerProcess } from './support/controller-process.js';
 import { seedDataset } from './support/simulator-seed.js';
+import { Agent, fetch as undiciFetch } from 'undici';
 
 const SA = 'mdc-mixpanel-dataflow-controller';
 const RBAC_KINDS = new Set(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
@@ -81,6 +82,7 @@ describe('the chart RBAC, namespace-scoped, with the real controller', () => {
   let other: string;
   let kubeconfig: string;
   let healthPort: number;
+  let metricsPort: number;
 
   beforeAll(async () => {
     sim = await startSimulator({ port: 0 });
@@ -91,6 +93,7 @@ describe('the chart RBAC, namespace-scoped, with the real controller', () => {
     ]);
     const [metrics, health] = await freePorts(2);
     healthPort = health!;
+    metricsPort = metrics!;
     const { objects } = await renderChart({
       namespace: release,
       values: {
@@ -100,9 +103,13 @@ describe('the chart RBAC, namespace-scoped, with the real controller', () => {
         'ports.metrics': metrics,
         'ports.health': health,
         syncPeriod: '30s',
+        // The chart binds its metrics-reader ClusterRole to this scraper; `stranger` has no role.
+        'metrics.readerServiceAccounts': [{ name: 'scraper', namespace: release }],
       },
     });
     await applyRbac(objects);
+    for (const sa of ['scraper', 'stranger'])
+      expect((await kubectl(['create', 'serviceaccount', sa, '-n', release])).code).toBe(0);
     kubeconfig = await serviceAccountKubeconfig(release, SA);
     // Exactly the container's argv from the rendered Deployment, plus where to find the API server.
     const container = only(objects, 'Deployment').spec.template.spec.containers[0];
@@ -207,9 +214,46 @@ describe('the chart RBAC, namespace-scoped, with the real controller', () => {
       'patch Events': ['patch', 'events.events.k8s.io', '-n', data],
       'create its Lease': ['create', 'leases.coordination.k8s.io', '-n', release],
       'renew its Lease': ['update', 'leases.coordination.k8s.io/mixpanel-dataflow-controller', '-n', release],
+      'review tokens (secure metrics)': ['create', 'tokenreviews.authentication.k8s.io'],
+      'review access (secure metrics)': ['create', 'subjectaccessreviews.authorization.k8s.io'],
     });
     expect(results).toEqual(Object.fromEntries(Object.keys(results).map((k) => [k, true])));
   });
+
+  it('serves /metrics over HTTPS only to a token the API server authorizes for it', async () => {
+    const token = async (sa: string) =>
+      (await kubectl(['create', 'token', sa, '-n', release, '--duration=1h'])).stdout.trim();
+    // The certificate is self-signed (no metrics.certSecret), as kubebuilder's default.
+    const dispatcher = new Agent({ connect: { rejectUnauthorized: false } });
+    const scrape = async (bearer?: string) => {
+      const res = await undiciFetch(`https://127.0.0.1:${metricsPort}/metrics`, {
+        dispatcher,
+        headers: bearer ? { authorization: `Bearer ${bearer}` } : {},
+      });
+      return { status: res.status, body: await res.text() };
+    };
+    const [scraper, stranger] = await Promise.all([token('scraper'), token('stranger')]);
+    const anonymous = await scrape();
+    const refused = await scrape(stranger);
+    const allowed = await scrape(scraper);
+    const forged = await scrape(`${scraper.slice(0, -4)}AAAA`);
+    expect({
+      anonymous: anonymous.status,
+      refused: refused.status,
+      allowed: allowed.status,
+      forged: forged.status,
+    }).toEqual({
+      anonymous: 401,
+      refused: 403,
+      allowed: 200,
+      forged: 401,
+    });
+    expect(refused.body).toBe(`Authorization denied for user system:serviceaccount:${release}:stranger\n`);
+    expect(allowed.body).toContain('controller_runtime_reconcile_total{controller="mixpaneldataflow"');
+    // Plain HTTP on the same port is not served.
+    await expect(fetch(`http://127.0.0.1:${metricsPort}/metrics`)).rejects.toThrow();
+    await dispatcher.close();
+  }, 30_000);
 
   it('shuts down cleanly on SIGTERM (exit 0)', async () => {
     const how = await stopController(ctl!);

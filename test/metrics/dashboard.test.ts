@@ -4,43 +4,14 @@
  * renamed metric cannot leave a silently empty panel.
  */
 import { describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { createMetrics } from '../../controller/metrics/metrics.js';
 import { createMonitoringMetrics } from '../../controller/metrics/monitoring.js';
-import { DASHBOARD_FILE, promtool, REPO_ROOT } from './promtool.js';
-
-interface Panel {
-  type: string;
-  title: string;
-  targets?: { expr: string }[];
-  panels?: Panel[];
-}
-interface Dashboard {
-  panels: Panel[];
-  templating: { list: { type: string; query: unknown }[] };
-}
-
-const dashboard = JSON.parse(readFileSync(join(REPO_ROOT, DASHBOARD_FILE), 'utf8')) as Dashboard;
-const allPanels = (ps: Panel[]): Panel[] => ps.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
-
-/** Every PromQL expression of the dashboard: panel targets and query variables. */
-function queries(): string[] {
-  const out = allPanels(dashboard.panels).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
-  for (const v of dashboard.templating.list) {
-    if (v.type !== 'query') continue;
-    const q = typeof v.query === 'string' ? v.query : (v.query as { query: string }).query;
-    const inner = /^label_values\((.*),\s*\w+\)$/.exec(q)?.[1];
-    out.push(inner ?? q);
-  }
-  return out;
-}
-
-/** Grafana's variables replaced by values Prometheus accepts. */
-const concrete = (expr: string) =>
-  expr.replace(/\$__rate_interval|\$__interval|\$__range/g, '5m').replace(/\$\w+/g, '.*');
+import { allPanels, concrete, dashboard, queries } from './dashboard-queries.js';
+import { promtool } from './promtool.js';
 
 const KEYWORDS = new Set([
   'by',

@@ -7,6 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createMetrics } from '../../controller/metrics/metrics.js';
 import { createMonitoringMetrics } from '../../controller/metrics/monitoring.js';
 import type { DataflowState } from '../../controller/metrics/dataflow-metrics.js';
+import { parseLabelsAllowlist } from '../../controller/metrics/label-allowlist.js';
 import type { ObservedRun } from '../../controller/reconcile/index.js';
 import { LINT_EXEMPT_FAMILIES, promtool, samples, withoutExemptFamilies } from './promtool.js';
 
@@ -113,6 +114,48 @@ describe('the metrics exposition', () => {
     expect(s.get(`mixpanel_dataflow_run_records_total{${L},outcome="read"}`)).toBe(90);
     expect(s.get(`mixpanel_dataflow_run_records_total{${L},outcome="written"}`)).toBe(45);
     expect(s.get(`mixpanel_dataflow_run_records_total{${L},outcome="failed"}`)).toBe(45);
+  });
+
+  it('exports only allowlisted Kubernetes labels as label_<key>, empty when a dataflow lacks one', async () => {
+    const runtime = createMetrics({
+      controller: 'mixpaneldataflow',
+      maxConcurrentReconciles: 1,
+      leaseName: 'l',
+    });
+    const monitoring = createMonitoringMetrics({
+      labelsAllowlist: parseLabelsAllowlist('mixpaneldataflows=[team,app.kubernetes.io/part-of]'),
+    });
+    monitoring.register(runtime.registry);
+    monitoring.dataflows.observe(
+      state({ labels: { team: 'growth', secret: 'x', 'app.kubernetes.io/part-of': 'web' } }),
+    );
+    monitoring.dataflows.observe(state({ uid: 'uid-2', name: 'other' }));
+    const s = samples(await runtime.registry.metrics());
+    expect(
+      s.get(`mixpanel_dataflow_labels{${L},label_team="growth",label_app_kubernetes_io_part_of="web"}`),
+    ).toBe(1);
+    expect(
+      s.get(
+        'mixpanel_dataflow_labels{namespace="analytics",name="other",label_team="",label_app_kubernetes_io_part_of=""}',
+      ),
+    ).toBe(1);
+    expect([...s.keys()].filter((k) => k.includes('secret'))).toEqual([]);
+    // Without an allowlist every dataflow still has its one series, so rules can join it.
+    const plain = setup();
+    plain.monitoring.dataflows.observe(state({ labels: { team: 'growth' } }));
+    expect(samples(await plain.scrape()).get(`mixpanel_dataflow_labels{${L}}`)).toBe(1);
+  });
+
+  it('exports the schedule start time', async () => {
+    const { monitoring, scrape } = setup();
+    const base = state();
+    monitoring.dataflows.observe({
+      ...base,
+      spec: { ...base.spec, schedule: { frequency: 'hour', interval: 2, startTime: '2026-12-01T00:00:00Z' } },
+    });
+    expect(samples(await scrape()).get(`mixpanel_dataflow_schedule_start_timestamp_seconds{${L}}`)).toBe(
+      Date.parse('2026-12-01T00:00:00Z') / 1000,
+    );
   });
 
   it('falls back to status.lastRun once no run newer than the cursor exists', async () => {

@@ -128,6 +128,11 @@ describe('run monitoring against the simulator', () => {
       message: `Run ${res.status.lastRun!.id} failed: CONNECTOR-1001-500: Error in copying the data from Source.`,
     });
     expect(obs.polls.at(-1)?.lastSuccessAtMs).toBeNull();
+    // The failed run raises one Warning Event carrying Adobe's error; polling again raises none.
+    expect(res.events).toEqual([
+      { type: 'Warning', reason: 'RunFailed', message: condition(res, 'Healthy')!.message },
+    ]);
+    expect((await poll(d, obs)).events).toEqual([]);
 
     await advance(INTERVAL);
     res = await poll(d, obs);
@@ -143,6 +148,7 @@ describe('run monitoring against the simulator', () => {
       message: HEALTH_MESSAGES.succeeded(res.status.lastRun!),
     });
     expect(obs.polls.at(-1)?.lastSuccessAtMs).toBe(t0 + INTERVAL + MIN);
+    expect(res.events.filter((e) => e.reason === 'RunFailed')).toEqual([]);
     expect(obs.accountedIds()).toHaveLength(2);
     expect(statusSchemaProblems()).toEqual([]);
   });

@@ -22,7 +22,10 @@ describe('controller configuration', () => {
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
       healthProbeBindAddress: ':8081',
-      metricsBindAddress: ':8080',
+      metricsBindAddress: ':8443',
+      metricsSecure: true,
+      metricsCert: { dir: undefined, certName: 'tls.crt', keyName: 'tls.key' },
+      metricLabelsAllowlist: [],
       logLevel: 'info',
       flowServiceRateLimit: 10,
     });
@@ -68,6 +71,21 @@ describe('controller configuration', () => {
       argv: ['--metrics-bind-address=8080'],
       message: '--metrics-bind-address',
     },
+    {
+      reason: 'a labels allowlist for another resource',
+      argv: ['--metric-labels-allowlist=pods=[team]'],
+      message: '--metric-labels-allowlist (METRIC_LABELS_ALLOWLIST): only mixpaneldataflows has labels here',
+    },
+    {
+      reason: 'a labels allowlist with a wildcard',
+      argv: ['--metric-labels-allowlist=mixpaneldataflows=[*]'],
+      message: '"*" is not supported',
+    },
+    {
+      reason: 'two allowlisted labels that become one metric label',
+      argv: ['--metric-labels-allowlist=mixpaneldataflows=[a.b,a_b]'],
+      message: '"a_b" and "a.b" both become label_a_b',
+    },
     { reason: 'an unknown flag', argv: ['--sync-perod=1m'], message: "Unknown option '--sync-perod'" },
     { reason: 'an invalid namespace', argv: ['--watch-namespace=Bad_NS'], message: '--watch-namespace' },
     {
@@ -78,6 +96,22 @@ describe('controller configuration', () => {
   ])('rejects $reason with a message naming the flag', ({ argv, message }) => {
     expect(() => loadConfig(argv, {}, noPod)).toThrow(ConfigError);
     expect(() => loadConfig(argv, {}, noPod)).toThrow(message);
+  });
+
+  it('reads the labels allowlist in kube-state-metrics form and names each label label_<key>', () => {
+    const c = loadConfig(
+      [
+        '--metric-labels-allowlist=mixpaneldataflows=[team, app.kubernetes.io/part-of]',
+        '--metrics-secure=false',
+      ],
+      {},
+      noPod,
+    );
+    expect(c.metricLabelsAllowlist).toEqual([
+      { key: 'team', promLabel: 'label_team' },
+      { key: 'app.kubernetes.io/part-of', promLabel: 'label_app_kubernetes_io_part_of' },
+    ]);
+    expect(c.metricsSecure).toBe(false);
   });
 
   it('parses Go-style durations and bind addresses', () => {

@@ -55,6 +55,8 @@ export function startController(opts: StartControllerOptions): ControllerProcess
     `--sync-period=${opts.syncPeriod ?? '1m'}`,
     '--health-probe-bind-address=127.0.0.1:0',
     '--metrics-bind-address=127.0.0.1:0',
+    // Plain HTTP unless a test asks for --metrics-secure (the last occurrence of a flag wins).
+    '--metrics-secure=false',
     '--log-level=debug',
     ...(opts.extraArgs ?? []),
   ];
