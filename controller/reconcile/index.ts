@@ -3,7 +3,7 @@
  * `reconcile(object, ctx): Promise<Action>` (throws one `ReconcileError`) and one
  * `errorPolicy(error, attempts): Action`. Import from here.
  */
-export { reconcile, MAX_PASSES } from './engine.js';
+export { reconcile } from './engine.js';
 export { nopLogger, type EngineLogger, type ObjectContext, type ReconcileContext } from './context.js';
 export { ERROR_POLICY_DEFAULTS, backoffDelay, errorPolicy, type ErrorPolicyOptions } from './error-policy.js';
 export {
@@ -11,15 +11,13 @@ export {
   RECONCILE_ERROR_KINDS,
   ReconcileError,
   THROTTLE_DEFAULT_MS,
-  asReconcileError,
-  type ReconcileErrorInit,
   type ReconcileErrorKind,
 } from './errors.js';
-export { describeOperation, PLAN_REASONS, VERBS } from './operations.js';
+export { describeOperation, PLAN_REASONS } from './operations.js';
 export type * from './operations.js';
 export { planChain, planDeletion } from './plan.js';
 export { observe, type ObservedChain } from './observe.js';
-export { discoverChain, type Discovered, type Discovery, type DiscoveryRef } from './discover.js';
+export { discoverChain, type Discovery } from './discover.js';
 export {
   desiredChain,
   resolveMixpanel,
@@ -38,7 +36,7 @@ export {
 } from './conditions.js';
 export { EVENT_REASONS, type EngineEvent, type EventReason } from './events.js';
 export type { AdobePort, AdobeConnector, PlatformCredentials } from './ports.js';
-export { resourceName, mappingSetName, firstCreateNames, NAME_PREFIX, LINKS, type Link } from './naming.js';
+export { mappingSetName, type Link } from './naming.js';
 export type { DataflowObject, DataflowSpec, DataflowStatus } from './types.js';
 export {
   accountRuns,
@@ -53,6 +51,5 @@ export {
   type RunAccounting,
   type RunPollLimits,
 } from './runs.js';
-export { pollRuns } from './run-monitor.js';
 export type { DataflowRef, RunObserver, RunPoll, RunMonitorDeps } from './context.js';
 export type { ObservedRun, RunOutcome, RunQuery } from './ports.js';
