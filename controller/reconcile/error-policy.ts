@@ -5,7 +5,7 @@
  * never decides how long to wait.
  */
 import { Action } from '../runtime/action.js';
-import { asReconcileError } from './errors.js';
+import { ReconcileError } from './errors.js';
 
 /** Tunables of the error policy; every default is here. */
 export interface ErrorPolicyOptions {
@@ -17,6 +17,12 @@ export interface ErrorPolicyOptions {
   credentialsRetryMs: number;
   /** Retry delay while a Secret is missing (the Secret watch usually triggers sooner). */
   missingSecretRetryMs: number;
+  /**
+   * First step and ceiling for failures outside the engine (the runtime side's own Kubernetes
+   * calls: reading the CR, the finalizer, the Secrets): client-go's per-item controller limiter.
+   */
+  outsideBaseMs: number;
+  outsideMaxMs: number;
 }
 
 /** Defaults of ErrorPolicyOptions. */
@@ -25,6 +31,8 @@ export const ERROR_POLICY_DEFAULTS: Readonly<ErrorPolicyOptions> = {
   backoffMaxMs: 300_000,
   credentialsRetryMs: 300_000,
   missingSecretRetryMs: 300_000,
+  outsideBaseMs: 5,
+  outsideMaxMs: 1_000_000,
 };
 
 /**
@@ -40,8 +48,9 @@ export function backoffDelay(attempts: number, opts: ErrorPolicyOptions, random:
 /**
  * What to do after a failed reconcile: Terminal waits for a change; Credentials and MissingSecret
  * wait long; an error that knows its wait (Retry-After) gets exactly that; everything else backs
- * off exponentially with the object's consecutive failures. A non-ReconcileError (a Kubernetes
- * call of the runtime's, a defect) counts as Transient.
+ * off exponentially with the object's consecutive failures. An error that is no ReconcileError
+ * failed outside the engine (a Kubernetes call of the runtime side) and backs off like client-go's
+ * controller limiter (5 ms doubling to 1000 s), as a controller-runtime controller would.
  */
 export function errorPolicy(
   error: unknown,
@@ -50,7 +59,11 @@ export function errorPolicy(
   random: () => number = Math.random,
 ): Action {
   const opts = { ...ERROR_POLICY_DEFAULTS, ...options };
-  const e = asReconcileError(error);
+  if (!(error instanceof ReconcileError)) {
+    const exponent = Math.max(0, Math.min(attempts - 1, 62));
+    return Action.requeue(Math.min(opts.outsideMaxMs, opts.outsideBaseMs * 2 ** exponent));
+  }
+  const e = error;
   switch (e.kind) {
     case 'Terminal':
       return Action.awaitChange();

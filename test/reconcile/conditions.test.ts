@@ -144,7 +144,11 @@ describe('actions and the error policy', () => {
     { reason: 'a 503 with Retry-After is honoured too', e: error('Transient', 2_000), want: 2_000 },
     { reason: 'transient errors back off from the base', e: error('Transient'), want: 1_000 },
     { reason: 'stale views back off too once passes run out', e: error('Stale'), want: 1_000 },
-    { reason: 'an error that is no ReconcileError backs off', e: new Error('kube 500'), want: 1_000 },
+    {
+      reason: 'a failure outside the engine backs off like client-go, from 5 ms',
+      e: new Error('kube 500'),
+      want: ERROR_POLICY_DEFAULTS.outsideBaseMs,
+    },
   ])('$reason', ({ e, want }) => {
     expect(errorPolicy(e, 1, {}, () => 1).requeueAfterMs).toBe(want);
   });
