@@ -6,6 +6,8 @@ const project = {
   extensionsToTreatAsEsm: ['.ts'],
   // Sources import './x.js' (NodeNext); map that back to the .ts file for jest.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // Every request the Flow Service client makes is held to Adobe's documented forms (see the file).
+  setupFilesAfterEnv: ['<rootDir>/test/support/contract-check.ts'],
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

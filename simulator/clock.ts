@@ -20,17 +20,25 @@ const checkAdvance = (ms: number): void => {
   if (!Number.isFinite(ms) || ms < 0) throw new RangeError('advance must be a non-negative number');
 };
 
-/** Real time plus an offset that tests advance through the control API (the default). */
+/**
+ * Real time plus an offset that tests advance through the control API (the default), or, in
+ * manual mode, a fixed start that moves only when advanced (waits stay real).
+ */
 export class SimClock implements Clock {
   private offsetMs: number;
+  private readonly startMs: number;
 
   /** `startOffsetMs` may be negative: the simulated clock starts in the past (reset keeps it). */
-  constructor(private readonly startOffsetMs = 0) {
+  constructor(
+    private readonly startOffsetMs = 0,
+    private readonly manual = false,
+  ) {
     this.offsetMs = startOffsetMs;
+    this.startMs = Date.now();
   }
 
   now(): number {
-    return Date.now() + this.offsetMs;
+    return (this.manual ? this.startMs : Date.now()) + this.offsetMs;
   }
 
   /** Waits in real time (advancing does not shorten a wait already started). */
@@ -43,7 +51,7 @@ export class SimClock implements Clock {
     this.offsetMs += ms;
   }
 
-  /** Back to the starting offset (real time unless started in the past). */
+  /** Back to the starting offset (real time unless started in the past; the start, when manual). */
   reset(): void {
     this.offsetMs = this.startOffsetMs;
   }

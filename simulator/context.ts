@@ -4,7 +4,9 @@ import type { CallContext, Ims } from './auth.js';
 import type { Clock } from './clock.js';
 import type { Reply } from './http.js';
 import type { RunEngine } from './runs.js';
+import type { SimSettings } from './settings.js';
 import type { Store } from './store.js';
+import type { Transitions } from './transitions.js';
 import { stableUuid } from './ids.js';
 
 /** Resolved simulator settings. */
@@ -29,11 +31,14 @@ export interface SimConfig {
 export class MixpanelMarks {
   readonly invalidUsernames = new Set<string>();
   readonly invalidProjects = new Set<string>();
+  /** Projects whose reads fail with an error that is neither credentials nor project. */
+  readonly unavailableProjects = new Set<string>();
 
   /** Why Mixpanel would refuse this account/project, if it would. */
-  problem(username: unknown, projectId: unknown): 'credentials' | 'project' | undefined {
+  problem(username: unknown, projectId: unknown): 'credentials' | 'project' | 'unavailable' | undefined {
     if (typeof username === 'string' && this.invalidUsernames.has(username)) return 'credentials';
     if (typeof projectId === 'string' && this.invalidProjects.has(projectId)) return 'project';
+    if (typeof projectId === 'string' && this.unavailableProjects.has(projectId)) return 'unavailable';
     return undefined;
   }
 
@@ -41,6 +46,7 @@ export class MixpanelMarks {
   reset(): void {
     this.invalidUsernames.clear();
     this.invalidProjects.clear();
+    this.unavailableProjects.clear();
   }
 }
 
@@ -52,6 +58,10 @@ export interface Sim {
   ims: Ims;
   runs: RunEngine;
   mixpanel: MixpanelMarks;
+  /** Strictness knobs (transition times, PATCH refusal per org, …). */
+  settings: SimSettings;
+  /** Transitional states in flight. */
+  transitions: Transitions;
   /** Tenant id per org (the default org uses config.tenantId). */
   tenantOf(orgId: string): string;
 }

@@ -10,7 +10,9 @@ import { parseFaultConfig } from './faults.js';
 import type { Reply } from './http.js';
 import { isObject } from './http.js';
 import { newEtag } from './ids.js';
-import type { OutcomeInput } from './runs.js';
+import type { RequestRecorder } from './recorder.js';
+import { RUN_SHAPES, type OutcomeInput } from './runs.js';
+import { settingsView, updateSettings } from './settings.js';
 import { KINDS } from './store.js';
 
 /** Per method + path template request counts. */
@@ -38,7 +40,8 @@ export interface ControlTarget {
   sim: Sim;
   faults: Faults;
   counters: Counters;
-  /** Full reset: resources, runs, tokens, faults, counters, marks, clock. */
+  recorder: RequestRecorder;
+  /** Full reset: resources, runs, tokens, faults, counters, marks, clock, settings, recordings. */
   reset(): void;
 }
 
@@ -55,9 +58,16 @@ function strings(v: unknown, field: string): string[] {
 
 function outcome(v: unknown): OutcomeInput {
   if (!isObject(v)) badRequest('an outcome must be an object');
-  if (v['status'] !== undefined && v['status'] !== 'success' && v['status'] !== 'failed') {
-    badRequest("outcome.status must be 'success' or 'failed'");
+  if (
+    v['status'] !== undefined &&
+    v['status'] !== 'success' &&
+    v['status'] !== 'failed' &&
+    v['status'] !== 'partialSuccess'
+  ) {
+    badRequest("outcome.status must be 'success', 'failed' or 'partialSuccess'");
   }
+  if (v['shape'] !== undefined && !(RUN_SHAPES as readonly unknown[]).includes(v['shape']))
+    badRequest(`outcome.shape must be one of ${RUN_SHAPES.join(', ')}`);
   return v as OutcomeInput;
 }
 
@@ -80,6 +90,7 @@ function state(t: ControlTarget): Reply {
       counts,
       resources,
       runs: t.sim.runs.size(),
+      transitions: t.sim.transitions.size(),
       tokens: { requests: t.sim.ims.tokenRequests, active: t.sim.ims.activeTokens() },
     },
   };
@@ -115,6 +126,7 @@ export function control(t: ControlTarget, method: string, path: string, body: un
       if (!Number.isFinite(ms) || ms < 0)
         badRequest('advanceMs/advanceSeconds must be a non-negative number');
       sim.clock.advance(ms);
+      sim.transitions.settle(sim.clock.now());
       sim.runs.tick(sim.clock.now());
       return { status: 200, body: { now: sim.clock.now() } };
     }
@@ -122,7 +134,8 @@ export function control(t: ControlTarget, method: string, path: string, body: un
       t.reset();
       return { status: 204 };
     case 'POST /__simulator/mixpanel': {
-      if (!isObject(body)) badRequest('body must be {invalidUsernames?, invalidProjectIds?}');
+      if (!isObject(body))
+        badRequest('body must be {invalidUsernames?, invalidProjectIds?, unavailableProjectIds?}');
       if (body['invalidUsernames'] !== undefined) {
         sim.mixpanel.invalidUsernames.clear();
         for (const u of strings(body['invalidUsernames'], 'invalidUsernames'))
@@ -133,11 +146,17 @@ export function control(t: ControlTarget, method: string, path: string, body: un
         for (const p of strings(body['invalidProjectIds'], 'invalidProjectIds'))
           sim.mixpanel.invalidProjects.add(p);
       }
+      if (body['unavailableProjectIds'] !== undefined) {
+        sim.mixpanel.unavailableProjects.clear();
+        for (const p of strings(body['unavailableProjectIds'], 'unavailableProjectIds'))
+          sim.mixpanel.unavailableProjects.add(p);
+      }
       return {
         status: 200,
         body: {
           invalidUsernames: [...sim.mixpanel.invalidUsernames],
           invalidProjectIds: [...sim.mixpanel.invalidProjects],
+          unavailableProjectIds: [...sim.mixpanel.unavailableProjects],
         },
       };
     }
@@ -180,6 +199,36 @@ export function control(t: ControlTarget, method: string, path: string, body: un
     case 'POST /__simulator/tokens/revoke':
       sim.ims.revokeAll();
       return { status: 204 };
+    case 'GET /__simulator/settings':
+      return { status: 200, body: settingsView(sim.settings) };
+    case 'POST /__simulator/settings':
+      if (!isObject(body)) badRequest('body must be an object of settings');
+      try {
+        updateSettings(sim.settings, body);
+      } catch (e) {
+        badRequest((e as Error).message);
+      }
+      return { status: 200, body: settingsView(sim.settings) };
+    case 'GET /__simulator/recorder':
+      return {
+        status: 200,
+        body: { enabled: t.recorder.enabled, limit: t.recorder.limit, requests: t.recorder.entries() },
+      };
+    case 'POST /__simulator/recorder':
+      if (!isObject(body)) badRequest('body must be {enabled?, limit?}');
+      if (body['enabled'] !== undefined) {
+        if (typeof body['enabled'] !== 'boolean') badRequest('enabled must be a boolean');
+        t.recorder.enabled = body['enabled'];
+      }
+      if (body['limit'] !== undefined) {
+        if (typeof body['limit'] !== 'number' || !Number.isInteger(body['limit']) || body['limit'] < 1)
+          badRequest('limit must be a positive integer');
+        t.recorder.limit = body['limit'];
+      }
+      return { status: 200, body: { enabled: t.recorder.enabled, limit: t.recorder.limit } };
+    case 'DELETE /__simulator/recorder':
+      t.recorder.clear();
+      return { status: 204 };
     case 'POST /__simulator/config': {
       if (!isObject(body)) badRequest('body must be an object');
       if (typeof body['tokenLifetimeSeconds'] === 'number')
@@ -190,6 +239,13 @@ export function control(t: ControlTarget, method: string, path: string, body: un
         body: { tokenLifetimeSeconds: sim.ims.lifetimeSeconds, defaultPageSize: sim.config.defaultPageSize },
       };
     }
+  }
+  const runsOf = /^\/__simulator\/flows\/([^/]+)\/runs$/.exec(path);
+  if (runsOf && method === 'GET') {
+    // Every run a flow ever had, in any sandbox (tests prove that none started).
+    const flowId = decodeURIComponent(runsOf[1]!);
+    const runs = sim.runs.all(flowId, sim.clock.now());
+    return { status: 200, body: { flowId, count: runs.length, runs } };
   }
   const m = /^\/__simulator\/resources\/([^/]+)$/.exec(path);
   if (m) {

@@ -131,6 +131,22 @@ function lookup(ctx: RequestContext): Resource {
   );
 }
 
+/** Query parameters of the list (DP-OAS). */
+const LIST_PARAMS = ['limit', 'start', 'name', 'orderBy', 'expandSchema'];
+
+/** Largest list page served (Adobe's is not documented). */
+export const MAX_LIST_LIMIT = 50;
+
+function intParam(raw: string | null, name: string, min: number): number {
+  const n = raw === null ? NaN : Number(raw);
+  if (!Number.isInteger(n) || n < min)
+    bad(
+      MAPPER_CODES.INVALID_REQUEST,
+      `Query parameter ${name} is required and must be an integer >= ${min}.`,
+    );
+  return n;
+}
+
 function summary(v: Record<string, unknown>): Record<string, unknown> {
   const { id, version, createdDate, modifiedDate, createdBy, modifiedBy } = v;
   return { id, version, createdDate, modifiedDate, createdBy, modifiedBy };
@@ -171,24 +187,42 @@ export const dataPrepRoutes: Route[] = [
     method: 'GET',
     template: `${DP_BASE}/mappingSets`,
     handler: (ctx) => {
-      const limit = Math.max(1, Math.min(Number(ctx.query.get('limit') ?? 10) || 10, 100));
-      const start = Math.max(0, Number(ctx.query.get('start') ?? 0) || 0);
-      const name = ctx.query.get('name');
-      const all = ctx.sim.store
+      // DP-OAS: `limit` and `start` are required; `name`, `orderBy` (±createdDate|updatedDate),
+      // `expandSchema` optional. The largest page is not documented: the simulator serves 50.
+      for (const key of ctx.query.keys())
+        if (!LIST_PARAMS.includes(key)) bad(MAPPER_CODES.INVALID_REQUEST, `Unknown query parameter ${key}.`);
+      const limit = intParam(ctx.query.get('limit'), 'limit', 1);
+      const start = intParam(ctx.query.get('start'), 'start', 0);
+      const name = ctx.sim.settings.ignoreAllFilters ? null : ctx.query.get('name');
+      const orderBy = ctx.query.get('orderBy');
+      let all = ctx.sim.store
         .list(ctx.call, 'mappingSets')
         .map((r) => r.doc)
         .filter((doc) => name === null || doc['name'] === name);
-      const data = all.slice(start, start + limit);
-      return { status: 200, body: { data, _page: { count: data.length, limit }, _links: {} } };
+      if (orderBy !== null) {
+        const m = /^([+ -]?)(createdDate|updatedDate)$/.exec(orderBy);
+        if (!m) bad(MAPPER_CODES.INVALID_REQUEST, `Unsupported orderBy ${orderBy}.`);
+        const field = m[2] === 'updatedDate' ? 'modifiedDate' : 'createdDate';
+        const sign = m[1] === '-' ? -1 : 1;
+        all = [...all].sort((a, b) => sign * ((a[field] as number) - (b[field] as number)));
+      }
+      // List items as in Adobe's list example: no `name` (the filter still applies).
+      const data = all
+        .slice(start, start + Math.min(limit, MAX_LIST_LIMIT))
+        .map(({ name: _n, ...rest }) => rest);
+      return { status: 200, body: { data, _page: { count: all.length, limit }, _links: {} } };
     },
   },
   {
     method: 'GET',
     template: `${DP_BASE}/mappingSets/{id}`,
     handler: (ctx) => {
+      for (const key of ctx.query.keys())
+        if (key !== 'version' && key !== 'expandSchema')
+          bad(MAPPER_CODES.INVALID_REQUEST, `Unknown query parameter ${key}.`);
       const r = lookup(ctx);
-      const raw = ctx.query.get('version');
-      if (raw === null) return { status: 200, body: r.doc };
+      // DP-OAS: `version` defaults to 0, so a GET without it answers the first version.
+      const raw = ctx.query.get('version') ?? '0';
       const versions = mappingVersions(r);
       const n = Number(raw);
       const v = Number.isInteger(n) ? versions[n] : undefined;

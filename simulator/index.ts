@@ -10,16 +10,19 @@ import { dataPrepRoutes } from './dataprep.js';
 import { Faults } from './faults.js';
 import { loadFixtures, type SimulatorFixtures } from './fixtures.js';
 import { connectionRoutes } from './flowservice/connections.js';
-import { flowRoutes } from './flowservice/flows.js';
+import { flowRoutes } from './flowservice/flowActions.js';
 import { specRoutes } from './flowservice/specsApi.js';
 import { runRoutes } from './flowservice/runsApi.js';
 import { sourceConnectionRoutes } from './flowservice/sourceConnections.js';
 import { targetConnectionRoutes } from './flowservice/targetConnections.js';
 import { isObject } from './http.js';
+import { RequestRecorder } from './recorder.js';
 import { RUN_ERRORS, RunEngine } from './runs.js';
 import { schemaRegistryRoutes } from './schemaregistry.js';
 import { createSimServer } from './server.js';
+import { defaultSettings, updateSettings } from './settings.js';
 import { Store } from './store.js';
+import { Transitions } from './transitions.js';
 
 export { ManualClock, SimClock, type Clock } from './clock.js';
 
@@ -52,6 +55,13 @@ export interface SimulatorOptions {
    * `ManualClock` so that latency, rate-limit windows and token expiry move only when they say.
    */
   clock?: Clock;
+  /** Initial strictness settings, as `POST /__simulator/settings` takes them (kept across reset). */
+  settings?: Record<string, unknown>;
+  /**
+   * Without `clock`: simulated time moves only through `POST /__simulator/clock` (virtual time
+   * for tests; injected latency still waits in real time).
+   */
+  manualClock?: boolean;
 }
 
 /** A started simulator. */
@@ -122,6 +132,8 @@ function buildSim(config: SimConfig, clock: Clock): Sim {
     store,
     ims,
     mixpanel,
+    settings: defaultSettings(),
+    transitions: new Transitions(),
     runs: new RunEngine(config.runHistoryPerFlow, forcedFailure),
     tenantOf: (orgId) =>
       orgId === config.orgId
@@ -136,17 +148,27 @@ function buildSim(config: SimConfig, clock: Clock): Sim {
 /** Starts a simulator; resolves once it listens. */
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
   const config = resolveConfig(opts);
-  const sim = buildSim(config, opts.clock ?? new SimClock(config.clockOffsetMs));
+  const sim = buildSim(config, opts.clock ?? new SimClock(config.clockOffsetMs, opts.manualClock ?? false));
+  const applySettings = () => {
+    sim.settings = defaultSettings();
+    if (opts.settings) updateSettings(sim.settings, opts.settings);
+  };
+  applySettings();
   const loadAll = () => opts.fixtures && loadFixtures(sim, opts.fixtures);
   loadAll();
   const faults = new Faults();
   const counters = new Counters();
+  const recorder = new RequestRecorder();
   const target = {
     sim,
     faults,
     counters,
+    recorder,
     reset(): void {
       sim.store.clear();
+      sim.transitions.clear();
+      applySettings();
+      recorder.clear();
       sim.runs.reset();
       sim.ims.reset();
       sim.ims.lifetimeSeconds = config.tokenLifetimeSeconds;

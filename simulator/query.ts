@@ -1,5 +1,6 @@
 /** List queries as documented in "Sort and filter" (EN help/dataflows/api/sort-and-filter.md):
  * `property=` filters, `orderby`, `limit`, `continuationToken`, `count`. Pure functions. */
+import { documentedField, FLOW_FILTER_STATES } from './documented.js';
 import { flowError, FLOW_CODES } from './errors.js';
 
 /** One parsed `property=` filter. */
@@ -9,40 +10,39 @@ export interface Filter {
   segments: string[];
   /** Lowercased values, for case-insensitive equality. */
   lowered: string[];
-  /** True when no segment expands an array (`[]`), so one walk finds the value. */
-  simple: boolean;
-  op: '==' | '!=' | '>' | '<' | '>=' | '<=' | 'exists';
+  op: '==' | '>' | '<' | '>=' | '<=';
   values: string[];
 }
 
-/** How a list endpoint pages and sorts. */
-export interface ListOptions {
-  /** Path relative to the service root, used in `_links.next.href` (e.g. `/flows`). */
-  basePath: string;
-  /** Fields accepted by `orderby`. */
-  sortable: readonly string[];
-  defaultLimit: number;
-  maxLimit: number;
+/** Which fields a collection filters on, and what happens to the others. */
+export interface FilterPolicy {
+  /** Key of FILTER_FIELDS (`flows`, `runs`, …). */
+  collection: string;
+  /** Undocumented field: 1449-400 (`reject`) or the filter is dropped (`ignore`). */
+  undocumented: 'reject' | 'ignore';
+  /** Drop every filter after checking it (a lax server). */
+  ignoreAll?: boolean;
 }
 
-const FILTER_RE = /^([^=!<>]+?)\s*(==|!=|>=|<=|>|<)(.*)$/;
-const PATH_RE = /^[A-Za-z0-9_$.[\]-]+$/;
+const FILTER_RE = /^([^=!<>]+?)\s*(==|!=|>=|<=|>|<|=)(.*)$/;
 
 function unquote(v: string): string {
   const t = v.trim();
   return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1) : t;
 }
 
-/** Parses one `property=` value; comma-separated values are OR-ed. */
+function invalidOperator(raw: string, op: string): never {
+  throw flowError(400, FLOW_CODES.INVALID_OPERATOR, `Invalid operator ${op} in filter params: ${raw}.`);
+}
+
+/** Parses one `property=` value; comma-separated values are OR-ed. Only documented operators pass. */
 export function parseFilter(raw: string): Filter {
   const m = FILTER_RE.exec(raw);
-  if (!m) {
-    const path = raw.trim();
-    if (PATH_RE.test(path)) return compiled(path, 'exists', []);
-    throw flowError(400, FLOW_CODES.INVALID_OPERATOR, `Invalid operator in filter params: ${raw}.`);
-  }
+  if (!m) invalidOperator(raw, '(none)');
   const path = m[1]!.trim();
-  const op = m[2] as Filter['op'];
+  const op = m[2]!;
+  // The guide documents `==` and the range operators; `!=` and a single `=` are not documented.
+  if (op === '!=' || op === '=') invalidOperator(raw, op);
   const valueText = m[3]!;
   if (valueText.trim() === '') {
     throw flowError(
@@ -52,45 +52,79 @@ export function parseFilter(raw: string): Filter {
     );
   }
   const values = valueText.split(',').map(unquote);
-  if (values.length > 1 && op !== '==' && op !== '!=') {
+  if (values.length > 1 && op !== '==') {
     throw flowError(
       400,
       FLOW_CODES.MULTI_VALUE_OPERATOR,
       `Operator '${op}' is not allowed for multiple values.`,
     );
   }
-  return compiled(path, op, values);
-}
-
-function compiled(path: string, op: Filter['op'], values: string[]): Filter {
-  const segments = path.split('.');
   return {
     path,
-    segments,
-    op,
+    segments: path.split('.'),
+    op: op as Filter['op'],
     values,
     lowered: values.map((v) => v.toLowerCase()),
-    simple: !segments.some((s) => s.endsWith('[]')),
   };
 }
 
-function walk(obj: unknown, segments: string[]): unknown {
-  let v = obj;
-  for (const seg of segments) {
-    if (typeof v !== 'object' || v === null) return undefined;
-    v = (v as Record<string, unknown>)[seg];
+/** Answers 1451 for any query parameter the route does not document. */
+export function checkParams(query: URLSearchParams, allowed: readonly string[]): void {
+  for (const key of new Set(query.keys())) {
+    if (!allowed.includes(key)) {
+      throw flowError(400, FLOW_CODES.INVALID_PARAMS, `Invalid params ${key} provided in query params.`);
+    }
   }
-  return v;
 }
 
-function equalsAny(v: unknown, lowered: string[]): boolean {
-  if (Array.isArray(v)) return v.some((x) => equalsAny(x, lowered));
-  if (v === undefined) return false;
-  const s = (typeof v === 'string' ? v : String(v)).toLowerCase();
-  return lowered.includes(s);
+/** Every `property=` filter of a query (repeated parameters are AND-ed), held to the policy. */
+export function parseFilters(query: URLSearchParams, policy?: FilterPolicy): Filter[] {
+  const out: Filter[] = [];
+  for (const raw of query.getAll('property')) {
+    const filter = parseFilter(raw);
+    if (!policy) {
+      out.push(filter);
+      continue;
+    }
+    const field = documentedField(policy.collection, filter.path);
+    if (!field) {
+      if (policy.undocumented === 'ignore') continue;
+      throw flowError(400, FLOW_CODES.INVALID_FILTER_FIELD, `Invalid field ${filter.path} in filter params.`);
+    }
+    if (filter.op !== '==' && !field.range) {
+      throw flowError(
+        400,
+        FLOW_CODES.OPERATOR_NOT_SUPPORTED,
+        `Operator ${filter.op} not supported for field ${filter.path}.`,
+      );
+    }
+    if (field.range && filter.op !== '==' && !Number.isFinite(Number(filter.values[0]))) {
+      throw flowError(
+        400,
+        FLOW_CODES.INVALID_FILTER_VALUE,
+        `Invalid value ${filter.values.join(',')} for field ${filter.path}.`,
+      );
+    }
+    if (policy.collection === 'flows' && filter.path === 'state') {
+      const bad = filter.lowered.find((v) => !(FLOW_FILTER_STATES as readonly string[]).includes(v));
+      if (bad) {
+        throw flowError(
+          400,
+          FLOW_CODES.INVALID_STATE_VALUE,
+          `State ${bad} is not a valid value. Allowed values are [${FLOW_FILTER_STATES.join(', ')}].`,
+        );
+      }
+    }
+    out.push(filter);
+  }
+  return policy?.ignoreAll ? [] : out;
 }
 
-/** Every value at a dotted path; `a[]` and arrays at the end of the path expand to their elements. */
+/**
+ * Every value at a dotted path. Only a segment written `a[]` steps into the elements of an array;
+ * an array reached without `[]` stays one (non-scalar) value and matches nothing, as the guide
+ * requires `[]` for properties nested in arrays.
+ */
 export function valuesAt(obj: unknown, path: string | string[]): unknown[] {
   let current: unknown[] = [obj];
   for (const rawSeg of typeof path === 'string' ? path.split('.') : path) {
@@ -98,18 +132,22 @@ export function valuesAt(obj: unknown, path: string | string[]): unknown[] {
     const seg = expand ? rawSeg.slice(0, -2) : rawSeg;
     const next: unknown[] = [];
     for (const c of current) {
-      if (typeof c !== 'object' || c === null) continue;
+      if (typeof c !== 'object' || c === null || Array.isArray(c)) continue;
       const v = (c as Record<string, unknown>)[seg];
       if (v === undefined) continue;
-      if (Array.isArray(v)) next.push(...v);
-      else next.push(v);
+      if (expand) {
+        if (Array.isArray(v)) next.push(...v);
+      } else next.push(v);
     }
     current = next;
   }
-  return current.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  return current;
 }
 
-function compareScalar(a: unknown, b: string): number {
+const scalar = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+function compareScalar(a: string | number | boolean, b: string): number {
   const an = typeof a === 'number' ? a : Number(a);
   const bn = Number(b);
   if (Number.isFinite(an) && Number.isFinite(bn) && String(a).trim() !== '' && b.trim() !== '') {
@@ -118,26 +156,12 @@ function compareScalar(a: unknown, b: string): number {
   return String(a).toLowerCase().localeCompare(b.toLowerCase());
 }
 
-/** Every `property=` filter of a query (repeated parameters are AND-ed). */
-export function parseFilters(query: URLSearchParams): Filter[] {
-  return query.getAll('property').map(parseFilter);
-}
-
 /** Whether an item passes one filter. Equality is case-insensitive (the guide filters `status==Failed`). */
 export function matches(item: unknown, f: Filter): boolean {
-  // Fast path for the common lookups (`name==…`, `flowId==…`): no intermediate arrays.
-  if (f.simple && (f.op === '==' || f.op === '!=')) {
-    const hit = equalsAny(walk(item, f.segments), f.lowered);
-    return f.op === '==' ? hit : !hit;
-  }
-  const vals = valuesAt(item, f.segments);
+  const vals = valuesAt(item, f.segments).filter(scalar);
   switch (f.op) {
-    case 'exists':
-      return vals.length > 0;
     case '==':
-      return vals.some((v) => f.values.some((x) => String(v).toLowerCase() === x.toLowerCase()));
-    case '!=':
-      return !vals.some((v) => f.values.some((x) => String(v).toLowerCase() === x.toLowerCase()));
+      return vals.some((v) => f.lowered.includes(String(v).toLowerCase()));
     case '>':
       return vals.some((v) => compareScalar(v, f.values[0]!) > 0);
     case '<':
@@ -185,10 +209,6 @@ export function parseOrderBy(raw: string, sortable: readonly string[]): SortKey[
   });
 }
 
-function sortValue(item: unknown, field: string): unknown {
-  return valuesAt(item, field)[0];
-}
-
 function compareValues(a: unknown, b: unknown): number {
   if (a === undefined && b === undefined) return 0;
   if (a === undefined) return 1;
@@ -203,69 +223,10 @@ export function sortItems<T>(items: T[], keys: SortKey[]): T[] {
     .map((item, index) => ({ item, index }))
     .sort((x, y) => {
       for (const k of keys) {
-        const c = compareValues(sortValue(x.item, k.field), sortValue(y.item, k.field));
+        const c = compareValues(valuesAt(x.item, k.field)[0], valuesAt(y.item, k.field)[0]);
         if (c !== 0) return k.descending ? -c : c;
       }
       return x.index - y.index;
     })
     .map((e) => e.item);
-}
-
-function decodeToken(token: string): number {
-  try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { o?: unknown };
-    if (typeof parsed.o === 'number' && Number.isInteger(parsed.o) && parsed.o >= 0) return parsed.o;
-  } catch {
-    // fall through to the error below
-  }
-  throw flowError(
-    400,
-    FLOW_CODES.INVALID_QUERY_VALUE,
-    `Invalid query value continuationToken=${token} provided in query param.`,
-  );
-}
-
-function parseLimit(raw: string, max: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    throw flowError(
-      400,
-      FLOW_CODES.INVALID_QUERY_VALUE,
-      `Invalid query value limit=${raw} provided in query param.`,
-    );
-  }
-  return Math.min(n, max);
-}
-
-/** Filters, sorts and pages `items` as the query asks; returns the documented list body. */
-export function listResponse(
-  items: Record<string, unknown>[],
-  query: URLSearchParams,
-  opts: ListOptions,
-): Record<string, unknown> {
-  const countOnly = query.get('count') === 'true';
-  if (countOnly && query.has('limit')) {
-    throw flowError(
-      400,
-      FLOW_CODES.LIMIT_AND_COUNT,
-      'The limit and count parameters cannot be given together in the same request. Please provide either only the limit or the count parameter and try again.',
-    );
-  }
-  const filters = parseFilters(query);
-  let selected = filters.length ? items.filter((it) => filters.every((f) => matches(it, f))) : items;
-  if (countOnly) return { count: selected.length };
-  const orderby = query.get('orderby');
-  if (orderby) selected = sortItems(selected, parseOrderBy(orderby, opts.sortable));
-  const limitRaw = query.get('limit');
-  const limit = limitRaw === null ? opts.defaultLimit : parseLimit(limitRaw, opts.maxLimit);
-  const tokenRaw = query.get('continuationToken');
-  const offset = tokenRaw ? decodeToken(tokenRaw) : 0;
-  const page = selected.slice(offset, offset + limit);
-  const links: Record<string, unknown> = {};
-  if (offset + limit < selected.length) {
-    const next = new URLSearchParams(query);
-    next.set('continuationToken', Buffer.from(JSON.stringify({ o: offset + limit })).toString('base64url'));
-    links['next'] = { href: `${opts.basePath}?${next.toString()}` };
-  }
-  return { items: page, _links: links };
 }

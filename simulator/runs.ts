@@ -1,47 +1,20 @@
 /** Flow runs: enabled flows produce runs on their schedule against the simulated clock; outcomes
  * are scriptable per flow (a queue, then a default). History is bounded per flow. */
 import { newEtag, newUuid } from './ids.js';
-import { runItem } from './runItem.js';
+import { AD_HOC_QUEUE_MS, DEFAULT_OUTCOME, resolve, type Outcome, type OutcomeInput } from './outcomes.js';
+import { runItem, runStatusAt } from './runItem.js';
 import type { Scope } from './store.js';
 
-/** A scripted run outcome (every field optional; defaults are a clean success). */
-export interface OutcomeInput {
-  status?: 'success' | 'failed';
-  inputRecordCount?: number;
-  outputRecordCount?: number;
-  failedRecordCount?: number;
-  errors?: { code: string; message: string }[];
-  durationMs?: number;
-}
-
-/** A fully resolved outcome. */
-export interface Outcome {
-  status: 'success' | 'failed';
-  inputRecordCount: number;
-  outputRecordCount: number;
-  failedRecordCount: number;
-  errors: { code: string; message: string }[];
-  durationMs: number;
-}
-
-/** Run error codes documented in EN monitor.md. */
-export const RUN_ERRORS = {
-  COPY_FAILED: { code: 'CONNECTOR-1001-500', message: 'Error in copying the data from Source.' },
-  PROCESSING_FAILED: {
-    code: 'CONNECTOR-2001-500',
-    message: 'Error in processing (parsing, validation or transformation) the copied data.',
-  },
-} as const;
-
-/** Default outcome when nothing is scripted. */
-export const DEFAULT_OUTCOME: Outcome = {
-  status: 'success',
-  inputRecordCount: 100,
-  outputRecordCount: 100,
-  failedRecordCount: 0,
-  errors: [],
-  durationMs: 60_000,
-};
+export {
+  AD_HOC_QUEUE_MS,
+  DEFAULT_OUTCOME,
+  RUN_ERRORS,
+  RUN_SHAPES,
+  type Outcome,
+  type OutcomeInput,
+  type RunFinalStatus,
+  type RunShape,
+} from './outcomes.js';
 
 /** What the engine needs to know about a flow to schedule it. */
 export interface FlowScheduleInput {
@@ -68,8 +41,13 @@ export interface RunRecord {
   flowSpec: unknown;
   sourceConnectionId: string;
   targetConnectionId: string;
+  /** When the run was created; it starts `outcome.queuedMs` later. */
+  createdAt: number;
   startedAt: number;
   windowStart: number;
+  windowEnd?: number;
+  /** `params` of an ad-hoc run, echoed as sent. */
+  params?: Record<string, unknown>;
   outcome: Outcome;
   etag: string;
   createdBy: string;
@@ -81,20 +59,6 @@ const UNIT_MS: Record<string, number> = {
   day: 86_400_000,
   week: 604_800_000,
 };
-
-function resolve(o: OutcomeInput | undefined, base: Outcome): Outcome {
-  const status = o?.status ?? base.status;
-  const input = o?.inputRecordCount ?? base.inputRecordCount;
-  const failed = o?.failedRecordCount ?? (status === 'failed' ? input : base.failedRecordCount);
-  return {
-    status,
-    inputRecordCount: input,
-    failedRecordCount: failed,
-    outputRecordCount: o?.outputRecordCount ?? Math.max(0, input - failed),
-    errors: o?.errors ?? (status === 'failed' ? [{ ...RUN_ERRORS.COPY_FAILED }] : []),
-    durationMs: o?.durationMs ?? base.durationMs,
-  };
-}
 
 /** Produces and remembers runs. */
 export class RunEngine {
@@ -192,15 +156,58 @@ export class RunEngine {
     return resolve(scripted, this.globalDefault);
   }
 
-  /** An ad-hoc run (POST /runs): starts at `at`, reads `windowStart`..`at`. Returns its id and etag. */
-  adHoc(input: FlowScheduleInput, at: number, windowStart: number): { id: string; etag: string } {
-    const run = this.produce({ ...input, periodMs: null, nextAt: null }, at, windowStart);
-    return { id: run.id, etag: run.etag };
+  /** An ad-hoc run (POST /runs), created at `at` and `scheduled` for AD_HOC_QUEUE_MS first. */
+  adHoc(
+    input: FlowScheduleInput,
+    at: number,
+    window: { start: number; end?: number; params: Record<string, unknown> },
+    createdBy: string,
+  ): RunRecord {
+    const s = { ...input, periodMs: null, nextAt: null };
+    return this.produce(s, at, { ...window, queuedMs: AD_HOC_QUEUE_MS, createdBy });
   }
 
-  private produce(s: Schedule, at: number, windowStart?: number): RunRecord {
+  /** Re-triggers a finished run (`op=re-trigger`): a new run of the same flow and window. */
+  retrigger(run: RunRecord, at: number, createdBy: string): RunRecord {
+    const s: Schedule = {
+      flowId: run.flowId,
+      scope: run.scope,
+      flowSpec: run.flowSpec,
+      sourceConnectionId: run.sourceConnectionId,
+      targetConnectionId: run.targetConnectionId,
+      startTimeSeconds: Math.floor(run.windowStart / 1000),
+      frequency: 'once',
+      interval: 1,
+      periodMs: null,
+      nextAt: null,
+    };
+    return this.produce(s, at, {
+      start: run.windowStart,
+      ...(run.windowEnd !== undefined ? { end: run.windowEnd } : {}),
+      createdBy,
+    });
+  }
+
+  /** A stored run, if it exists. */
+  record(id: string): RunRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  private produce(
+    s: Schedule,
+    at: number,
+    adHoc?: {
+      start: number;
+      end?: number;
+      params?: Record<string, unknown>;
+      queuedMs?: number;
+      createdBy: string;
+    },
+  ): RunRecord {
     const list = this.history.get(s.flowId) ?? [];
     const prev = list[list.length - 1];
+    const outcome = this.nextOutcome(s.flowId);
+    if (adHoc?.queuedMs !== undefined) outcome.queuedMs = Math.max(outcome.queuedMs, adHoc.queuedMs);
     const run: RunRecord = {
       id: newUuid(),
       flowId: s.flowId,
@@ -208,11 +215,14 @@ export class RunEngine {
       flowSpec: s.flowSpec,
       sourceConnectionId: s.sourceConnectionId,
       targetConnectionId: s.targetConnectionId,
-      startedAt: at,
-      windowStart: windowStart ?? (prev ? prev.startedAt : s.startTimeSeconds * 1000),
-      outcome: this.nextOutcome(s.flowId),
+      createdAt: at,
+      startedAt: at + outcome.queuedMs,
+      windowStart: adHoc?.start ?? (prev ? prev.startedAt : s.startTimeSeconds * 1000),
+      ...(adHoc?.end !== undefined ? { windowEnd: adHoc.end } : {}),
+      ...(adHoc?.params ? { params: adHoc.params } : {}),
+      outcome,
       etag: newEtag(at),
-      createdBy: 'flowservice-scheduler',
+      createdBy: adHoc?.createdBy ?? 'flowservice-scheduler',
     };
     list.push(run);
     this.byId.set(run.id, run);
@@ -244,7 +254,7 @@ export class RunEngine {
           out.push(runItem(r, now));
       }
     }
-    return flowId ? out : out.sort((a, b) => (a['createdAt'] as number) - (b['createdAt'] as number));
+    return out.sort((a, b) => (a['createdAt'] as number) - (b['createdAt'] as number));
   }
 
   /** One run item, if it exists in the scope. */
@@ -252,6 +262,15 @@ export class RunEngine {
     const r = this.byId.get(id);
     if (!r || r.scope.orgId !== scope.orgId || r.scope.sandboxName !== scope.sandboxName) return undefined;
     return runItem(r, now);
+  }
+
+  /** A flow's runs (id, created, status now), oldest first, for the control API. */
+  all(flowId: string, now: number): { id: string; createdAt: number; state: string }[] {
+    return (this.history.get(flowId) ?? []).map((r) => ({
+      id: r.id,
+      createdAt: r.createdAt,
+      state: runStatusAt(r, now),
+    }));
   }
 
   /** Number of runs held (for the state endpoint). */

@@ -8,6 +8,7 @@ import { control } from './control.js';
 import { ApiError, contentTypeError, serviceError } from './errors.js';
 import type { Reply } from './http.js';
 import { parseJsonBody, readBody, send } from './http.js';
+import { bodyForm, CLIENT_USER_AGENT_PREFIX, type RecordedRequest } from './recorder.js';
 
 interface CompiledRoute extends Route {
   segments: string[];
@@ -73,13 +74,26 @@ function decodeSegments(pathname: string): string[] {
     });
 }
 
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
+function jsonBody(req: IncomingMessage, text: string): unknown {
   const type = String(req.headers['content-type'] ?? '').toLowerCase();
-  if (!type.includes('json')) {
-    req.resume();
-    throw contentTypeError();
-  }
-  return parseJsonBody(await readBody(req));
+  if (!type.includes('json')) throw contentTypeError();
+  return parseJsonBody(text);
+}
+
+const WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
+/** The form of a request for the recorder (no header or body values). */
+function recorded(req: IncomingMessage, method: string, url: URL, text: string): RecordedRequest {
+  const ua = req.headers['user-agent'];
+  return {
+    method,
+    path: url.pathname,
+    query: [...url.searchParams.entries()],
+    headers: Object.keys(req.headers).sort(),
+    ...(ua ? { userAgent: ua } : {}),
+    client: typeof ua === 'string' && ua.startsWith(CLIENT_USER_AGENT_PREFIX),
+    ...bodyForm(method, text),
+  };
 }
 
 /** Builds the request listener over the simulator state. */
@@ -87,7 +101,10 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
   const compiled = compile(routes);
   const sim: Sim = target.sim;
 
-  async function handle(req: IncomingMessage): Promise<Reply | 'dropped'> {
+  async function handle(
+    req: IncomingMessage,
+    record: (r: RecordedRequest) => void,
+  ): Promise<Reply | 'dropped'> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const pathname = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
@@ -108,6 +125,9 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
       );
     }
 
+    // Read once up front, so the recorder sees the form of every body even when a check fails first.
+    const text = WITH_BODY.has(method) ? await readBody(req) : '';
+    record(recorded(req, method, url, text));
     const segments = decodeSegments(pathname);
     const isIms = pathname === IMS_TOKEN_PATH;
     const { route, params, knownTemplate } = isIms
@@ -122,17 +142,13 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
       req.socket.destroy();
       return 'dropped';
     }
-    if (decision.error) {
-      req.resume();
-      throw decision.error;
-    }
+    if (decision.error) throw decision.error;
 
     if (isIms) {
       if (method !== 'POST')
         return { status: 405, body: { error: 'invalid_request', error_description: 'use POST' } };
       const form = new URLSearchParams(url.search);
       const type = String(req.headers['content-type'] ?? '');
-      const text = await readBody(req);
       if (type.includes('application/x-www-form-urlencoded') || text.includes('=')) {
         for (const [k, v] of new URLSearchParams(text)) form.set(k, v);
       }
@@ -140,13 +156,14 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
     }
 
     if (!route) {
-      req.resume();
       return knownTemplate !== undefined
         ? { status: 405, body: { error_code: '405000', message: 'Method not allowed' } }
         : { status: 404, body: { error_code: '404000', message: 'Resource not found' } };
     }
     const call = authenticate(req.headers, sim.ims);
-    sim.runs.tick(sim.clock.now());
+    const now = sim.clock.now();
+    sim.transitions.settle(now);
+    sim.runs.tick(now);
     return route.handler({
       sim,
       call,
@@ -154,16 +171,25 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
       params,
       query: url.searchParams,
       headers: req.headers,
-      json: () => jsonBody(req),
+      json: () => Promise.resolve(jsonBody(req, text)),
     });
   }
 
   const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000 }, (req, res) => {
-    handle(req).then(
+    let entry: RecordedRequest | undefined;
+    const record = (r: RecordedRequest) => {
+      entry = r;
+    };
+    const finish = (reply: Reply) => {
+      if (entry) target.recorder.add({ ...entry, status: reply.status });
+      send(res, reply);
+    };
+    handle(req, record).then(
       (reply) => {
-        if (reply !== 'dropped') send(res, reply);
+        if (reply !== 'dropped') finish(reply);
+        else if (entry) target.recorder.add(entry);
       },
-      (e: unknown) => send(res, errorReply(e)),
+      (e: unknown) => finish(errorReply(e)),
     );
   });
   server.keepAliveTimeout = 65_000;

@@ -1,6 +1,7 @@
 /**
  * The client's errors as the engine's one error type. The client classifies each HTTP failure once
- * (flowservice/errors.ts `kind`); this table only says what each kind means for a reconcile: its
+ * (flowservice/errors.ts `kind`); these tables only say what each kind (and, for a validation
+ * error, an Adobe code that means "later" or "not this way": codes.ts) means for a reconcile: its
  * `ReconcileError` kind, the condition reason and the message a user reads.
  */
 import {
@@ -17,12 +18,17 @@ import {
   type ConditionReason,
   type ReconcileErrorKind,
 } from '../reconcile/index.js';
+import { kindByCode, type CodedKind } from './codes.js';
+
+/** What an error means for a reconcile. */
+interface Meaning {
+  kind: ReconcileErrorKind;
+  reason: ConditionReason;
+  message: (detail: string) => string;
+}
 
 /** What a client error kind means for a reconcile. */
-const MEANING: Record<
-  FlowServiceErrorKind,
-  { kind: ReconcileErrorKind; reason: ConditionReason; message: (detail: string) => string }
-> = {
+const MEANING: Record<FlowServiceErrorKind, Meaning> = {
   validation: {
     kind: 'Terminal',
     reason: CONDITION_REASONS.ValidationFailed,
@@ -78,6 +84,16 @@ const MEANING: Record<
   },
 };
 
+/** Validation errors whose Adobe code says more than "rejected" (codes.ts). */
+const CODE_MEANING: Record<CodedKind, Meaning> = {
+  Busy: { kind: 'Busy', reason: CONDITION_REASONS.AdobeBusy, message: ENGINE_MESSAGES.busy },
+  Unsupported: {
+    kind: 'Unsupported',
+    reason: CONDITION_REASONS.ValidationFailed,
+    message: ENGINE_MESSAGES.terminal,
+  },
+};
+
 /**
  * The detail a condition shows: Adobe's code and message without the request id, so repeated
  * identical failures give identical conditions (no status churn).
@@ -103,7 +119,8 @@ export function toReconcileError(err: unknown): ReconcileError {
       cause: err,
     });
   }
-  const meaning = MEANING[err.kind];
+  const coded = kindByCode(err);
+  const meaning = coded ? CODE_MEANING[coded] : MEANING[err.kind];
   if (meaning.kind === 'Throttled') {
     // The message states the wait the error policy will honour: Adobe's, or our default.
     const retryAfterMs = err.retryAfterMs ?? THROTTLE_DEFAULT_MS;

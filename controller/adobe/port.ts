@@ -1,114 +1,27 @@
 /** The engine's AdobePort implemented with the Flow Service client. */
-import {
-  isFlowServiceError,
-  type FlowServiceClient,
-  type Flow,
-  type MappingSet,
-} from '../flowservice/index.js';
-import type {
-  AdobePort,
-  ConnectionKind,
-  ExploreOutcome,
-  MappingRow,
-  MappingSetInput,
-  ObservedConnection,
-  ObservedFlow,
-  ObservedMappingSet,
-  Written,
-} from '../reconcile/ports.js';
+import { isFlowServiceError, type FlowServiceClient } from '../flowservice/index.js';
+import type { AdobePort, ConnectionKind, ExploreOutcome, Written } from '../reconcile/ports.js';
+import { DELETE_UNDER_WAY } from './codes.js';
 import { ADOBE_IDS, ADOBE_VALUES } from './constants.js';
 import { detail, mapped, orNull, toReconcileError } from './errors.js';
+import { findConnection, findMappingSet, listFlowsOfSource, listSourceConnections } from './lookups.js';
 import { listRuns } from './runs.js';
-
-type AnyConnection = {
-  id: string;
-  etag: string;
-  name?: string | undefined;
-  state?: string | undefined;
-  baseConnectionId?: string | undefined;
-  createdAt?: unknown;
-  params?: Record<string, unknown> | undefined;
-  data?: Record<string, unknown> | undefined;
-};
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-function toConnection(c: AnyConnection): ObservedConnection {
-  const out: ObservedConnection = { id: c.id, etag: c.etag, name: c.name ?? '' };
-  if (c.state) out.state = c.state;
-  if (c.baseConnectionId) out.baseConnectionId = c.baseConnectionId;
-  if (typeof c.createdAt === 'number') out.createdAt = c.createdAt;
-  const projectId = str(c.params?.['projectId']);
-  const timezone = str(c.params?.['timezone']);
-  const datasetId = str(c.params?.['dataSetId']);
-  const schema = c.data?.['schema'] as { id?: unknown } | undefined;
-  const schemaId = str(schema?.id);
-  if (projectId !== undefined) out.projectId = projectId;
-  if (timezone !== undefined) out.timezone = timezone;
-  if (datasetId !== undefined) out.datasetId = datasetId;
-  if (schemaId !== undefined) out.schemaId = schemaId;
-  return out;
-}
-
-// Data Prep stores sourceType as MIME-like values (fact sheet §6).
-const SOURCE_TYPES: Record<string, MappingRow['sourceType']> = {
-  ATTRIBUTE: 'ATTRIBUTE',
-  'text/x.schema-path': 'ATTRIBUTE',
-  EXPRESSION: 'EXPRESSION',
-  'text/x.aep-xl': 'EXPRESSION',
-};
-
-function toMappingSet(m: MappingSet): ObservedMappingSet {
-  const schemaRef = (m.outputSchema?.['schemaRef'] ?? m.schemaRef) as { id?: unknown } | undefined;
-  const schemaId = str(schemaRef?.id) ?? m.xdmSchema;
-  return {
-    id: m.id,
-    version: m.version,
-    ...(schemaId ? { schemaId } : {}),
-    mappings: m.mappings.map((row) => ({
-      sourceType: SOURCE_TYPES[row.sourceType ?? ''] ?? 'ATTRIBUTE',
-      source: row.source ?? '',
-      destination: row.destination ?? '',
-    })),
-  };
-}
-
-function toFlow(f: Flow): ObservedFlow {
-  const t = f.transformations.find((x) => x.name === ADOBE_VALUES.mappingTransformation)?.params;
-  const s = f.scheduleParams;
-  return {
-    id: f.id,
-    etag: f.etag,
-    name: f.name ?? '',
-    ...(f.description !== undefined ? { description: f.description } : {}),
-    state: f.state ?? 'unknown',
-    sourceConnectionIds: f.sourceConnectionIds,
-    targetConnectionIds: f.targetConnectionIds,
-    ...(t?.mappingId ? { mappingId: t.mappingId } : {}),
-    ...(t?.mappingVersion !== undefined ? { mappingVersion: t.mappingVersion } : {}),
-    schedule: {
-      frequency: s?.frequency ?? '',
-      ...(s?.interval !== undefined ? { interval: s.interval } : {}),
-      ...(s?.startTime !== undefined ? { startTime: s.startTime } : {}),
-    },
-  };
-}
-
-/** PUT/POST body; `name` is Adobe's MappingSet.name (the simulator ignores it), kept for lookups. */
-function mappingBody(input: MappingSetInput) {
-  return {
-    name: input.name,
-    outputSchema: { schemaRef: { id: input.schemaId, contentType: ADOBE_VALUES.xdmContentType } },
-    mappings: input.mappings.map((m) => ({
-      sourceType: m.sourceType,
-      source: m.source,
-      destination: m.destination,
-    })),
-  };
-}
+import { mappingBody, toConnection, toFlow, toMappingSet } from './views.js';
 
 const spec = (id: string) => ({ id, version: ADOBE_VALUES.specVersion });
 const written = (r: { id: string; etag: string }): Written => ({ id: r.id, etag: r.etag });
+
+/**
+ * What an explore refusal means, from the provider status Adobe quotes ("Error from flow provider:
+ * … Rest call failed with client error, status code 401 Unauthorized …", EN oracle-netsuite docs):
+ * 401/403 the service account, 400/404 the project (or its timezone), anything else neither.
+ */
+export function exploreProblem(message: string): 'Credentials' | 'Project' | 'Other' {
+  const status = /status code (\d{3})/i.exec(message)?.[1];
+  if (status === '401' || status === '403') return 'Credentials';
+  if (status === '400' || status === '404') return 'Project';
+  return 'Other';
+}
 
 /** AdobePort over a FlowServiceClient (which handles tokens, retries and the org rate limit). */
 export function flowServicePort(client: FlowServiceClient): AdobePort {
@@ -120,23 +33,10 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
         : client.targetConnections;
   return {
     getConnection: (kind, id) => orNull(async () => toConnection(await collection(kind).get(id))),
-    // Adobe documents `name` as a filter for base connections only. Every page is read and the
-    // name matched here, so a collection that ignored the filter costs more reads, never a duplicate.
-    findConnectionByName: (kind, name) =>
-      mapped(async () => {
-        for await (const page of collection(kind).pages({ property: [`name==${name}`] })) {
-          const hit = page.items.find((c) => c.name === name);
-          if (hit) return toConnection(hit);
-        }
-        return null;
-      }),
+    findConnectionByName: (kind, name, scope = {}) =>
+      mapped(() => findConnection(client, kind, name, scope.baseConnectionId)),
     listSourceConnections: (baseConnectionId) =>
-      mapped(async () =>
-        (await client.sourceConnections.listAll({ property: [`baseConnectionId==${baseConnectionId}`] }))
-          // Defensive: keep only what the filter asked for, even if a server ignored it.
-          .filter((c) => c.baseConnectionId === baseConnectionId)
-          .map(toConnection),
-      ),
+      mapped(() => listSourceConnections(client, baseConnectionId)),
     createBaseConnection: (input) =>
       mapped(async () =>
         written(
@@ -151,6 +51,8 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
           }),
         ),
       ),
+    // A refusal (1445) surfaces as a ReconcileError of kind 'Unsupported': the engine then
+    // replaces the base.
     updateBaseConnectionAuth: (id, etag, username, password) =>
       mapped(async () =>
         written(
@@ -177,8 +79,7 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
           err.adobeShortCode === ADOBE_VALUES.providerErrorCode;
         if (!refusal) throw toReconcileError(err);
         const message = detail(err);
-        const credentials = /credential|unauthori[sz]ed|\b401\b/i.test(message);
-        return { ok: false, problem: credentials ? 'Credentials' : 'Project', message };
+        return { ok: false, problem: exploreProblem(message), message };
       }
     },
     createSourceConnection: (input) =>
@@ -212,13 +113,9 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
     deleteConnection: async (kind, id) => {
       await orNull(() => collection(kind).delete(id));
     },
-    getMappingSet: (id) => orNull(async () => toMappingSet(await client.mappingSets.get(id))),
-    // Data Prep's list filters by name, so a set whose create answer was lost is adopted, not leaked.
-    findMappingSetByName: (name) =>
-      mapped(async () => {
-        const hit = (await client.mappingSets.list({ name })).find((m) => m.name === name);
-        return hit ? toMappingSet(hit) : null;
-      }),
+    getMappingSet: (id, version) =>
+      orNull(async () => toMappingSet(await client.mappingSets.get(id, { version }))),
+    findMappingSetByName: (name) => mapped(() => findMappingSet(client, name)),
     createMappingSet: (input) =>
       mapped(async () => {
         const m = await client.mappingSets.create(mappingBody(input));
@@ -231,12 +128,7 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
       }),
     getFlow: (id) => orNull(async () => toFlow(await client.flows.get(id))),
     // The flow's name is user-facing, so a flow is found by the CR-unique source it reads.
-    listFlowsOfSource: (sourceConnectionId) =>
-      mapped(async () =>
-        (await client.flows.listAll({ property: [`sourceConnectionIds==${sourceConnectionId}`] }))
-          .filter((f) => f.sourceConnectionIds.includes(sourceConnectionId))
-          .map(toFlow),
-      ),
+    listFlowsOfSource: (sourceConnectionId) => mapped(() => listFlowsOfSource(client, sourceConnectionId)),
     createFlow: (input) =>
       mapped(async () =>
         written(
@@ -263,8 +155,15 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
     patchFlow: (id, etag, ops) => mapped(async () => written(await client.flows.patch(id, etag, ops))),
     setFlowEnabled: (id, enabled) =>
       mapped(async () => written(enabled ? await client.flows.enable(id) : await client.flows.disable(id))),
+    // 404: gone; 1458: its deletion is already under way (a retried or repeated delete).
     deleteFlow: async (id) => {
-      await orNull(() => client.flows.delete(id));
+      await orNull(async () => {
+        try {
+          await client.flows.delete(id);
+        } catch (err) {
+          if (!isFlowServiceError(err) || err.adobeShortCode !== DELETE_UNDER_WAY) throw err;
+        }
+      });
     },
     listRuns: (flowId, query) => listRuns(client, flowId, query),
   };

@@ -8,6 +8,10 @@ import { decideRetry, type BackoffPolicy } from './retry.js';
 import { errorFromResponse, parseBody } from './responses.js';
 import type { RawRequest, RawResponse, Transport } from './transport.js';
 
+/** User-Agent of every request: names the client to Adobe's support, and lets the simulator's
+ * recorder tell the client's requests from a test's raw ones. */
+export const CLIENT_USER_AGENT = 'mixpanel-dataflow-controller/0.1 (flowservice client)';
+
 /** HTTP methods the client uses. */
 export type HttpMethod = RawRequest['method'];
 
@@ -146,6 +150,7 @@ export async function platformRequest<S extends z.ZodType | null>(
         'x-gw-ims-org-id': orgId,
         'x-sandbox-name': ctx.sandbox,
         accept: 'application/json',
+        'user-agent': CLIENT_USER_AGENT,
         ...req.headers,
       };
       if (req.body !== undefined) headers['content-type'] = 'application/json';

@@ -50,7 +50,7 @@ export type {
   ScheduleParamsInput,
   SpecApi,
 } from './flows.js';
-export type { RunListOptions, RunsApi } from './runs.js';
+export type { CreateRunRequest, RunListOptions, RunsApi } from './runs.js';
 export type {
   GetMappingSetOptions,
   MappingInput,
@@ -68,6 +68,7 @@ export type {
   IdEtag,
   MappingSet,
   Run,
+  RunActionResult,
   SourceConnection,
   TargetConnection,
   XdmSchema,

@@ -20,6 +20,8 @@ export interface MappingInput {
  * `xdmSchema` + `xdmVersion` (source tutorials); either may be sent.
  */
 export interface MappingSetRequest {
+  /** DP-OAS MappingSet.name; the controller names its sets so it can find them again. */
+  name?: string;
   outputSchema?: { schemaRef: { id: string; contentType: string } };
   xdmSchema?: string;
   xdmVersion?: string;
@@ -28,17 +30,23 @@ export interface MappingSetRequest {
 
 /** Options of a mapping set GET. */
 export interface GetMappingSetOptions extends CallOptions {
-  /** A specific version; the latest when omitted. */
-  version?: number;
+  /**
+   * The version to read. Required: DP-OAS defaults `version` to 0, so a GET without it may answer
+   * the first version, not the latest; the client always says which one it means.
+   */
+  version: number;
 }
 
 /** Options of a mapping set list (Data Prep pages with `start` + `limit`, both required). */
 export interface ListMappingSetsOptions extends CallOptions {
-  /** Only sets with exactly this name. */
+  /** Only sets with this name (a documented filter; hits still need checking: items may carry no name). */
   name?: string;
   start?: number;
   limit?: number;
 }
+
+/** Page size asked for when reading every page (Adobe's maximum is not documented). */
+export const MAPPING_SET_PAGE_SIZE = 50;
 
 const MappingSetPageSchema = z.looseObject({ data: z.array(MappingSetSchema).default([]) });
 
@@ -46,17 +54,34 @@ const MappingSetPageSchema = z.looseObject({ data: z.array(MappingSetSchema).def
 export interface MappingSetsApi {
   /** POST; Adobe answers 200 with the set at version 0. */
   create(body: MappingSetRequest, options?: CallOptions): Promise<MappingSet>;
-  /** GET, optionally at a version. */
-  get(id: string, options?: GetMappingSetOptions): Promise<MappingSet>;
+  /** GET at a version. */
+  get(id: string, options: GetMappingSetOptions): Promise<MappingSet>;
   /** PUT the full body; Adobe increments `version`. Then PATCH the flow's mappingVersion. */
   put(id: string, body: MappingSetRequest, options?: CallOptions): Promise<MappingSet>;
   /** GET one page of mapping sets, optionally filtered by name. */
   list(options?: ListMappingSetsOptions): Promise<MappingSet[]>;
+  /** Every page (`start` moves by what each page held, until a page comes back empty or short). */
+  listAll(options?: Omit<ListMappingSetsOptions, 'start' | 'limit'>): Promise<MappingSet[]>;
 }
 
 /** Creates the mapping set API. */
 export function mappingSetsApi(send: PlatformSender): MappingSetsApi {
   const root = `${DATA_PREP_PATH}/mappingSets`;
+  const list = async (options: ListMappingSetsOptions = {}): Promise<MappingSet[]> => {
+    const page = await send({
+      operation: 'mappingSets.list',
+      method: 'GET',
+      path: root,
+      query: {
+        start: options.start ?? 0,
+        limit: options.limit ?? MAPPING_SET_PAGE_SIZE,
+        name: options.name,
+      },
+      schema: MappingSetPageSchema,
+      signal: options.signal,
+    });
+    return page.data;
+  };
   return {
     create: (body, options = {}) =>
       send({
@@ -67,7 +92,7 @@ export function mappingSetsApi(send: PlatformSender): MappingSetsApi {
         schema: MappingSetSchema,
         signal: options.signal,
       }),
-    get: (id, options = {}) =>
+    get: (id, options) =>
       send({
         operation: 'mappingSets.get',
         method: 'GET',
@@ -85,16 +110,24 @@ export function mappingSetsApi(send: PlatformSender): MappingSetsApi {
         schema: MappingSetSchema,
         signal: options.signal,
       }),
-    list: async (options = {}) => {
-      const page = await send({
-        operation: 'mappingSets.list',
-        method: 'GET',
-        path: root,
-        query: { start: options.start ?? 0, limit: options.limit ?? 10, name: options.name },
-        schema: MappingSetPageSchema,
-        signal: options.signal,
-      });
-      return page.data;
+    list,
+    listAll: async (options = {}) => {
+      const out: MappingSet[] = [];
+      const seen = new Set<string>();
+      let largest = 0;
+      for (let start = 0; ;) {
+        const page = await list({ ...options, start, limit: MAPPING_SET_PAGE_SIZE });
+        const fresh = page.filter((m) => !seen.has(m.id));
+        // A server that ignored `start` would repeat a page: stop instead of looping.
+        if (fresh.length === 0) return out;
+        for (const m of fresh) seen.add(m.id);
+        out.push(...fresh);
+        // `_page.count` is unreliable (Adobe's example shows 0 beside two items) and the page cap
+        // is undocumented: a page shorter than an earlier one is the last.
+        if (page.length < largest) return out;
+        largest = Math.max(largest, page.length);
+        start += page.length;
+      }
     },
   };
 }

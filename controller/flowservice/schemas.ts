@@ -165,7 +165,11 @@ export const RunMetricsSchema = z.looseObject({
     .optional(),
 });
 
-/** A flow run (FlowRunItemDTO); FS-OAS spells the etag `eTag`, the guides `etag`. */
+/**
+ * A flow run (FlowRunItemDTO); FS-OAS spells the etag `eTag`, the guides `etag`. A run may carry
+ * its status in `metrics.statusSummary.status`, in a top-level `state` (the monitoring guide filters
+ * `state==inProgress`), or both; a just-scheduled run has `statusSummary` and no `durationSummary`.
+ */
 export const RunSchema = z.looseObject({
   id: z.string(),
   flowId: z.string().optional(),
@@ -173,9 +177,25 @@ export const RunSchema = z.looseObject({
   updatedAt: Numberish.optional(),
   etag: z.string().optional(),
   eTag: z.string().optional(),
+  state: z.string().optional(),
+  params: z.looseObject({}).optional(),
   metrics: RunMetricsSchema.optional(),
   activities: z.array(z.looseObject({})).optional(),
 });
+
+/**
+ * The answer of a run action (`op=re-trigger`): `{id, etag}` of the new run in the retry guide,
+ * the full FlowRunItemDTO in FS-OAS; both normalise to `{id, etag?}`.
+ */
+export const RunActionResultSchema = z
+  .looseObject({ id: z.string(), etag: z.string().optional(), eTag: z.string().optional() })
+  .transform((v) => ({ id: v.id, ...((v.etag ?? v.eTag) ? { etag: (v.etag ?? v.eTag)! } : {}) }));
+
+/** POST /runs answers the run itself (EN create-flow-runs.md), or `{items:[run]}` like a GET. */
+export const singleRun = z.union([
+  z.looseObject({ items: z.array(RunSchema).min(1) }).transform((v) => v.items[0]!),
+  RunSchema,
+]);
 
 /** Connection spec (ConnectionSpecItemDTO); only the identity is read. */
 export const ConnectionSpecSchema = z.looseObject({
@@ -250,6 +270,8 @@ export type TargetConnection = z.output<typeof TargetConnectionSchema>;
 export type Flow = z.output<typeof FlowSchema>;
 /** A flow run as read. */
 export type Run = z.output<typeof RunSchema>;
+/** The new run a re-trigger answered. */
+export type RunActionResult = z.output<typeof RunActionResultSchema>;
 /** A connection spec as read. */
 export type ConnectionSpec = z.output<typeof ConnectionSpecSchema>;
 /** A flow spec as read. */

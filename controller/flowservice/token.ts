@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { FlowServiceCredentials } from './config.js';
 import { FlowServiceError } from './errors.js';
-import { buildUrl, timedSend, withRetries, type TokenSource } from './http.js';
+import { buildUrl, CLIENT_USER_AGENT, timedSend, withRetries, type TokenSource } from './http.js';
 import { errorFromResponse } from './responses.js';
 import type { FlowServiceObserver } from './observer.js';
 import type { BackoffPolicy } from './retry.js';
@@ -137,7 +137,11 @@ export class ImsTokenProvider implements TokenSource {
         operation: TOKEN_OPERATION,
         method: 'POST',
         url: buildUrl(this.opts.imsUrl, '/ims/token/v3'),
-        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          accept: 'application/json',
+          'user-agent': CLIENT_USER_AGENT,
+        },
         body,
         timeoutMs: this.opts.requestTimeoutMs,
       },

@@ -20,7 +20,10 @@ import type { AllowedLabel } from './label-allowlist.js';
 /** Condition statuses, each a series of mixpanel_dataflow_status_condition. */
 export const CONDITION_STATUSES = ['True', 'False', 'Unknown'] as const;
 /** Values of the `status` label of the last-run and run-count metrics. */
-export const RUN_STATUSES: readonly RunOutcome[] = ['success', 'failed', 'inProgress'];
+export const RUN_STATUSES: readonly RunOutcome[] = ['success', 'partialSuccess', 'failed', 'inProgress'];
+
+/** Outcomes of finished runs (the `status` label of the run counter). */
+const FINISHED: readonly RunOutcome[] = ['success', 'partialSuccess', 'failed'];
 const KNOWN_TYPES: ReadonlySet<string> = new Set(Object.values(CONDITION_TYPES));
 // Reasons are the engine's constants; anything else (a hand-edited status) is `Other`.
 const KNOWN_REASONS: ReadonlySet<string> = new Set(Object.values(CONDITION_REASONS));
@@ -161,7 +164,7 @@ export function createDataflowMetrics(opts: DataflowMetricsOptions = {}): Datafl
     ),
     gauge(
       'mixpanel_dataflow_last_run_status',
-      'Status of the newest run: 1 for the current one of success, failed and inProgress',
+      'Status of the newest run: 1 for the current one of success, partialSuccess, failed and inProgress',
       ['status'],
       (g, e, l) => {
         const current = e.newest?.status ?? e.state.status?.lastRun?.status;
@@ -213,7 +216,7 @@ export function createDataflowMetrics(opts: DataflowMetricsOptions = {}): Datafl
   });
 
   const initCounters = (l: { namespace: string; name: string }) => {
-    for (const status of ['success', 'failed']) runsTotal.inc({ ...l, status }, 0);
+    for (const status of FINISHED) runsTotal.inc({ ...l, status }, 0);
     for (const outcome of RECORD_OUTCOMES) recordsTotal.inc({ ...l, outcome }, 0);
   };
 
@@ -254,7 +257,7 @@ export function createDataflowMetrics(opts: DataflowMetricsOptions = {}): Datafl
     forget: (ref) => {
       entries.delete(key(ref));
       const l = { namespace: ref.namespace, name: ref.name };
-      for (const status of ['success', 'failed']) runsTotal.remove({ ...l, status });
+      for (const status of FINISHED) runsTotal.remove({ ...l, status });
       for (const outcome of RECORD_OUTCOMES) recordsTotal.remove({ ...l, outcome });
     },
     metrics: [...gauges, runsTotal, recordsTotal],

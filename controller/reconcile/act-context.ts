@@ -2,6 +2,8 @@
 import { EVENT_REASONS, normal, type EngineEvent } from './events.js';
 import type { DesiredChain } from './desired.js';
 import type { Link } from './naming.js';
+import { ReconcileError } from './errors.js';
+import type { ObservedChain } from './observe.js';
 import type { DeleteOperation } from './operations.js';
 import type { AdobePort, Written } from './ports.js';
 import type { DataflowStatus, RetiredRef } from './types.js';
@@ -20,11 +22,19 @@ export interface ActContext {
   nowSec: number;
   /** Links discovery looked up by their first-create name in vain just now: no second lookup. */
   absent?: ReadonlySet<Link>;
+  /** What the plan was made from (patches address what Adobe has, e.g. the Mapping entry's index). */
+  observed?: ObservedChain;
 }
 
 /** Result of acting: whether something was adopted (then the caller re-observes and re-plans). */
 export interface ActOutcome {
   adopted: boolean;
+  /** Something changed the plan's premises (a refused PATCH became a replace): re-observe, re-plan. */
+  replan?: boolean;
+  /** A flow was enabled or disabled: Adobe passes through enabled-finalizing / disabling first. */
+  flowTransitioning?: boolean;
+  /** Retired resources Adobe will not delete yet (busy): left pending, tried again shortly. */
+  cleanupPending?: boolean;
   /** Links created (not adopted) by this act: names derived from their new ids cannot exist yet. */
   created: Set<Link>;
 }
@@ -129,8 +139,22 @@ export async function deleteResource(
 }
 
 /** Deletes a replaced resource, never one the live chain uses. */
-export function deleteRetired(ctx: ActContext, op: DeleteOperation): Promise<void> {
+export async function deleteRetired(
+  ctx: ActContext,
+  op: DeleteOperation,
+  outcome: ActOutcome,
+): Promise<void> {
   const s = ctx.status;
   const live = [s.baseConnection?.id, s.sourceConnection?.id, s.targetConnection?.id, s.flow?.id];
-  return deleteResource(ctx.port, ctx.record, ctx.emit, op, live);
+  try {
+    await deleteResource(ctx.port, ctx.record, ctx.emit, op, live);
+  } catch (err) {
+    // The new chain already runs; Adobe is still finalizing (e.g. the old flow holds this
+    // connection while it is delete-finalizing): keep it pending and try again shortly.
+    if (err instanceof ReconcileError && err.kind === 'Busy') {
+      outcome.cleanupPending = true;
+      return;
+    }
+    throw err;
+  }
 }

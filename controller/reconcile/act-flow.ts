@@ -3,7 +3,8 @@ import { createOrAdopt, must, recordLink, type ActContext, type ActOutcome } fro
 import { flowWriting } from './discover.js';
 import { EVENT_REASONS, normal } from './events.js';
 import { unreachable, type DeleteOperation, type FlowPatch, type OperationOf } from './operations.js';
-import type { PatchOp } from './ports.js';
+import { PARKED_START_TIME } from './plan.js';
+import type { FlowSchedule, ObservedFlow, PatchOp } from './ports.js';
 import type { DataflowStatus } from './types.js';
 
 /** Runs one flow operation. */
@@ -20,7 +21,11 @@ export async function executeFlow(
       return createFlow(ctx, outcome, op.id, op.reason);
     case 'update': {
       const flow = must(status.flow, 'flow');
-      const written = await port.patchFlow(flow.id, flow.etag ?? '', patchOps(op.patch, status));
+      const written = await port.patchFlow(
+        flow.id,
+        flow.etag ?? '',
+        patchOps(op.patch, status, ctx.observed?.flow ?? undefined),
+      );
       await ctx.record((s) => {
         s.flow = { ...flow, etag: written.etag };
       });
@@ -37,6 +42,8 @@ export async function executeFlow(
       // decides from what Adobe reports.
       if (flow.state !== (enabled ? 'disabled' : 'enabled')) return;
       const written = await port.setFlowEnabled(flow.id, enabled);
+      // Adobe passes through enabled-finalizing / disabling first: confirm the state it settles in.
+      outcome.flowTransitioning = true;
       await ctx.record((s) => {
         s.flow = { ...flow, etag: written.etag, state: enabled ? 'enabled' : 'disabled' };
       });
@@ -64,7 +71,12 @@ async function createFlow(
   const targetId = must(status.targetConnection, 'targetConnection').id;
   const mapping = must(status.mappingSet, 'mappingSet');
   const name = d.flow.name;
-  const schedule = { ...d.flow.schedule, startTime: d.flow.schedule.startTime ?? ctx.nowSec };
+  // Adobe creates flows enabled: one the spec wants disabled is parked where no run can be due
+  // before the disable lands (the plan patches the real start in once it is disabled).
+  const startTime = d.flow.enabled
+    ? ((old ? continuation(ctx) : undefined) ?? d.flow.schedule.startTime ?? ctx.nowSec)
+    : PARKED_START_TIME;
+  const schedule = { ...d.flow.schedule, startTime };
   const input = {
     name,
     description: d.flow.description,
@@ -85,21 +97,58 @@ async function createFlow(
   await recordLink(ctx, outcome, { link: 'flow', written, name, adopted, old, reason, extra });
 }
 
-/** The JSON Patch of a planned flow update; the mapping reference uses the version recorded now. */
-function patchOps(patch: FlowPatch, status: DataflowStatus): PatchOp[] {
+/**
+ * The start of a flow that replaces one reading and writing the same data (its base connection was
+ * replaced): where the old flow's last run started, so the new flow's first window begins where the
+ * old one's ended — no gap and no re-read of history. Undefined when the data differs.
+ */
+function continuation(ctx: ActContext): number | undefined {
+  const o = ctx.observed;
+  const d = ctx.desired;
+  if (!o?.source || !o.target) return undefined;
+  const sameData =
+    o.source.projectId === d.source.projectId &&
+    o.source.timezone === d.source.timezone &&
+    o.target.datasetId === d.target.datasetId &&
+    o.target.schemaId === d.target.schemaId;
+  if (!sameData) return undefined;
+  const last = ctx.status.lastRun?.startedAt;
+  const lastSec = last ? Math.floor(Date.parse(last) / 1000) : Number.NaN;
+  const from = Number.isFinite(lastSec) ? lastSec : ctx.nowSec;
+  return Math.max(from, d.flow.schedule.startTime ?? 0);
+}
+
+/**
+ * One JSON Patch op per changed schedule key: `add` when the flow lacks it, `remove` when the spec
+ * has none (to and from `once`), `replace` otherwise; `replace` always carries a value (RFC 6902).
+ */
+function scheduleOp(key: keyof FlowSchedule, has: unknown, value: unknown): PatchOp {
+  const path = `/scheduleParams/${key}`;
+  if (value === undefined) return { op: 'remove', path };
+  return { op: has === undefined ? 'add' : 'replace', path, value };
+}
+
+/**
+ * The JSON Patch of a planned flow update, against the flow as observed (`seen`): the mapping
+ * reference uses the version recorded now, at the index where the flow has its Mapping entry
+ * (Adobe's own example has a Copy transformation first).
+ */
+function patchOps(patch: FlowPatch, status: DataflowStatus, seen: ObservedFlow | undefined): PatchOp[] {
+  const s: Partial<FlowSchedule> = seen?.schedule ?? {};
   const out: PatchOp[] = [];
-  const replace = (path: string, value: unknown) => out.push({ op: 'replace', path, value });
-  if ('name' in patch) replace('/name', patch.name);
-  if ('description' in patch) replace('/description', patch.description);
-  if ('frequency' in patch) replace('/scheduleParams/frequency', patch.frequency);
-  if ('interval' in patch) replace('/scheduleParams/interval', patch.interval);
-  if ('startTime' in patch) replace('/scheduleParams/startTime', patch.startTime);
+  if ('name' in patch) out.push({ op: 'replace', path: '/name', value: patch.name });
+  if ('description' in patch) out.push({ op: 'replace', path: '/description', value: patch.description });
+  for (const key of ['frequency', 'interval', 'backfill', 'startTime'] as const)
+    if (key in patch) out.push(scheduleOp(key, s[key], patch[key]));
   if (patch.mapping) {
     const m = must(status.mappingSet, 'mappingSet');
-    replace('/transformations/0', {
-      name: 'Mapping',
-      params: { mappingId: m.id, mappingVersion: m.version ?? 0 },
-    });
+    const value = { name: 'Mapping', params: { mappingId: m.id, mappingVersion: m.version ?? 0 } };
+    const index = seen?.mappingIndex;
+    out.push(
+      index === undefined
+        ? { op: 'add', path: '/transformations/-', value }
+        : { op: 'replace', path: `/transformations/${index}`, value },
+    );
   }
   return out;
 }

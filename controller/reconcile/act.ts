@@ -17,9 +17,8 @@ import {
   type ActContext,
   type ActOutcome,
 } from './act-context.js';
+import { executeBase } from './act-base.js';
 import { executeFlow } from './act-flow.js';
-import { CONDITION_REASONS } from './conditions.js';
-import { ENGINE_MESSAGES, ReconcileError } from './errors.js';
 import { EVENT_REASONS, normal } from './events.js';
 import { mappingSetName, resourceName, type Link } from './naming.js';
 import {
@@ -49,7 +48,7 @@ const EXECUTORS: { [L in Link]: Executor<L> } = {
 };
 
 function execute(op: Operation, ctx: ActContext, outcome: ActOutcome): Promise<void> {
-  if (op.verb === 'delete') return deleteRetired(ctx, op);
+  if (op.verb === 'delete') return deleteRetired(ctx, op, outcome);
   // One cast where TypeScript cannot correlate `op.link` with the executor it indexes.
   const run = EXECUTORS[op.link] as Executor<Link>;
   return run(op as Exclude<OperationOf<Link>, DeleteOperation>, ctx, outcome);
@@ -87,79 +86,6 @@ export async function settleAll(promises: Promise<unknown>[]): Promise<void> {
   if (failed) throw failed.reason;
 }
 
-async function executeBase(
-  op: Exclude<OperationOf<'baseConnection'>, DeleteOperation>,
-  ctx: ActContext,
-  outcome: ActOutcome,
-): Promise<void> {
-  const { port, desired: d, status } = ctx;
-  switch (op.verb) {
-    case 'create': {
-      const name = resourceName(d.uid, 'baseConnection', [], status.baseConnection?.id ?? '');
-      const { written, adopted } = await createOrAdopt(
-        () => port.findConnectionByName('baseConnection', name),
-        () =>
-          port.createBaseConnection({
-            name,
-            description: d.description,
-            username: d.mixpanel.username,
-            password: d.mixpanel.password,
-          }),
-        // Discovery looked this first-create name up moments ago.
-        !status.baseConnection && (ctx.absent?.has('baseConnection') ?? false),
-      );
-      await ctx.record((s) => {
-        s.baseConnection = { id: written.id, etag: written.etag };
-        // An adopted connection's credentials are unknown: forget the hash so they get written.
-        if (adopted) delete s.appliedSourceCredentialsHash;
-        else s.appliedSourceCredentialsHash = d.mixpanel.hash;
-      });
-      return announce(ctx, outcome, 'baseConnection', written.id, name, adopted);
-    }
-    case 'update': {
-      const base = must(status.baseConnection, 'baseConnection');
-      const written = await port.updateBaseConnectionAuth(
-        base.id,
-        base.etag ?? '',
-        d.mixpanel.username,
-        d.mixpanel.password,
-      );
-      const rotated = status.appliedSourceCredentialsHash !== undefined;
-      await ctx.record((s) => {
-        s.baseConnection = { id: written.id || base.id, etag: written.etag };
-        s.appliedSourceCredentialsHash = d.mixpanel.hash;
-      });
-      ctx.emit(
-        normal(
-          rotated ? EVENT_REASONS.CredentialsRotated : EVENT_REASONS.Updated,
-          `Updated the Mixpanel credentials of base connection ${base.id}.`,
-        ),
-      );
-      return;
-    }
-    case 'verify': {
-      const base = must(status.baseConnection, 'baseConnection');
-      const res = await port.explore(base.id, d.source.projectId, d.source.timezone);
-      if (res.ok) return;
-      throw new ReconcileError(
-        res.problem === 'Credentials'
-          ? {
-              kind: 'Credentials',
-              reason: CONDITION_REASONS.MixpanelCredentialsRejected,
-              message: ENGINE_MESSAGES.mixpanelRejected(res.message),
-            }
-          : {
-              kind: 'Credentials',
-              reason: CONDITION_REASONS.MixpanelProjectNotFound,
-              message: ENGINE_MESSAGES.projectNotFound(d.source.projectId, res.message),
-            },
-      );
-    }
-    default:
-      return unreachable(op);
-  }
-}
-
 async function executePair(
   op: Exclude<OperationOf<PairLink>, DeleteOperation>,
   ctx: ActContext,
@@ -184,9 +110,8 @@ function createSource(ctx: ActContext, outcome: ActOutcome, old: string | undefi
   const input = { name, description: d.description, baseConnectionId: baseId, ...d.source };
   // A source named after a base connection created in this very act cannot exist yet.
   const fresh = outcome.created.has('baseConnection');
-  return createPair(ctx, outcome, { link: 'sourceConnection', name, old, reason, fresh }, () =>
-    ctx.port.createSourceConnection(input),
-  );
+  const what = { link: 'sourceConnection' as const, name, old, reason, fresh, baseConnectionId: baseId };
+  return createPair(ctx, outcome, what, () => ctx.port.createSourceConnection(input));
 }
 
 function createTarget(ctx: ActContext, outcome: ActOutcome, old: string | undefined, reason: string) {
@@ -203,12 +128,21 @@ function createTarget(ctx: ActContext, outcome: ActOutcome, old: string | undefi
 async function createPair(
   ctx: ActContext,
   outcome: ActOutcome,
-  what: { link: PairLink; name: string; old: string | undefined; reason: string; fresh: boolean },
+  what: {
+    link: PairLink;
+    name: string;
+    old: string | undefined;
+    reason: string;
+    fresh: boolean;
+    /** Sources are looked for among their base connection's (Adobe has no `name` filter for them). */
+    baseConnectionId?: string;
+  },
   create: () => Promise<Written>,
 ): Promise<void> {
-  const { link, name, old, reason } = what;
+  const { link, name, old, reason, baseConnectionId } = what;
+  const scope = baseConnectionId ? { baseConnectionId } : {};
   const { written, adopted } = await createOrAdopt(
-    () => ctx.port.findConnectionByName(link, name),
+    () => ctx.port.findConnectionByName(link, name, scope),
     create,
     what.fresh,
   );

@@ -18,6 +18,10 @@ export const CONDITION_REASONS = {
   SecretKeyMissing: 'SecretKeyMissing',
   ReconcilePaused: 'ReconcilePaused',
   Throttled: 'Throttled',
+  /** Adobe is finishing a transition (delete-finalizing, disabling, updating, …): retried shortly. */
+  AdobeBusy: 'AdobeBusy',
+  /** Mixpanel refused the explore check for a reason that is neither credentials nor project. */
+  MixpanelRequestRejected: 'MixpanelRequestRejected',
   StartTimeLocked: 'StartTimeLocked',
   /** Replacements wait until resources replaced earlier are deleted (status holds a bounded list). */
   DeletionsPending: 'DeletionsPending',
@@ -28,6 +32,8 @@ export const CONDITION_REASONS = {
   Deleting: 'Deleting',
   // Healthy (run monitoring, runs.ts)
   RunSucceeded: 'RunSucceeded',
+  /** The newest run finished with some records failed: data arrived, not all of it. */
+  RunPartiallySucceeded: 'RunPartiallySucceeded',
   RunFailed: 'RunFailed',
   NoRunsYet: 'NoRunsYet',
   Stale: 'Stale',

@@ -93,7 +93,9 @@ export async function discoverChain(
   const source =
     baseId && !known.sourceConnection
       ? await lookup('sourceConnection', () =>
-          port.findConnectionByName('sourceConnection', names.sourceConnection(baseId)),
+          port.findConnectionByName('sourceConnection', names.sourceConnection(baseId), {
+            baseConnectionId: baseId,
+          }),
         )
       : null;
   if (source) out.found.sourceConnection = ref(source);

@@ -21,6 +21,7 @@ import {
 import type { ReconcileContext } from './context.js';
 import { reconcileDeletion } from './delete.js';
 import { desiredChain, resolveMixpanel, resolvePlatform } from './desired.js';
+import { errorPolicy } from './error-policy.js';
 import { asReconcileError, ENGINE_MESSAGES, ReconcileError } from './errors.js';
 import { EVENT_REASONS, normal } from './events.js';
 import { stableHash } from './hash.js';
@@ -36,6 +37,13 @@ import type { DataflowObject } from './types.js';
 
 /** Observe→plan→act passes per reconcile (412 conflicts and adoptions re-plan at once). */
 export const MAX_PASSES = 3;
+
+/**
+ * When Adobe is still settling (a flow toggle in flight, replaced resources it will not delete yet),
+ * the reconcile succeeded but looks again after this long. A fixed delay, not a backoff: backoff is
+ * for errors (Action). Adobe's transitions take seconds (the simulator's: 1 s).
+ */
+export const SETTLE_RECHECK_MS = 1_000;
 
 /** Reconciles `object`: resolves with the next Action, or throws a ReconcileError. */
 export async function reconcile(object: DataflowObject, ctx: ReconcileContext): Promise<Action> {
@@ -74,6 +82,8 @@ async function apply(s: Session): Promise<Action> {
     throw failure(s, asReconcileError(err), { acting: false, fingerprint });
   }
   let absent: ReadonlySet<Link> | undefined;
+  let transitioning = false;
+  let cleanupPending = false;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let acting = false;
     let held = false;
@@ -97,19 +107,29 @@ async function apply(s: Session): Promise<Action> {
           record: s.record,
           emit: s.emit,
           nowSec: s.nowSec,
+          observed,
           ...(absent ? { absent } : {}),
         });
         absent = undefined;
-        if (outcome.adopted) continue;
+        if (outcome.adopted || outcome.replan) continue;
         // Replacements were held back; deletes that went through make room for them at once.
         if (held && (s.status.pendingDeletions?.length ?? 0) < pendingBefore) continue;
+        transitioning = outcome.flowTransitioning === true;
+        cleanupPending = outcome.cleanupPending === true;
       }
       if (held) throw deletionsPending(s);
       await noteRotation(s, platform.value.hash);
       delete s.status.terminalFingerprint;
       const health = await runHealth(s, port, observed);
-      s.conclude(syncedCondition(s, plan.notices), readyAvailable(s.obj.generation), ...health);
-      return Action.awaitChange();
+      // The flow is still moving between states in Adobe (a toggle just sent, or one seen in
+      // flight): not Ready until it lands. Retired resources Adobe will not delete yet do not
+      // hold Ready back (the new chain runs). Either way, look again shortly.
+      transitioning ||= plan.notices.some((n) => n.kind === 'Transitioning');
+      const ready = transitioning
+        ? readyNot(s.obj.generation, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.transitioning)
+        : readyAvailable(s.obj.generation);
+      s.conclude(syncedCondition(s, plan.notices), ready, ...health);
+      return transitioning || cleanupPending ? Action.requeue(SETTLE_RECHECK_MS) : Action.awaitChange();
     } catch (err) {
       if (held && err instanceof ReconcileError && err.reason === CONDITION_REASONS.DeletionsPending)
         throw err;
@@ -232,6 +252,7 @@ function failure(
       ),
     );
   }
-  if (e.kind === 'Terminal') s.status.terminalFingerprint = ctx.fingerprint;
+  // What the error policy will not retry on its own is not retried by a resync either.
+  if (errorPolicy(e, 1).requeueAfterMs === null) s.status.terminalFingerprint = ctx.fingerprint;
   return s.fail(e, ...others);
 }

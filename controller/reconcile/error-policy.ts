@@ -46,7 +46,7 @@ export function backoffDelay(attempts: number, opts: ErrorPolicyOptions, random:
 }
 
 /**
- * What to do after a failed reconcile: Terminal waits for a change; Credentials and MissingSecret
+ * What to do after a failed reconcile: Terminal and Unsupported wait for a change; Credentials and MissingSecret
  * wait long; an error that knows its wait (Retry-After) gets exactly that; everything else backs
  * off exponentially with the object's consecutive failures. An error that is no ReconcileError
  * failed outside the engine (a Kubernetes call of the runtime side) and backs off like client-go's
@@ -66,12 +66,14 @@ export function errorPolicy(
   const e = error;
   switch (e.kind) {
     case 'Terminal':
+    case 'Unsupported':
       return Action.awaitChange();
     case 'Credentials':
       return Action.requeue(opts.credentialsRetryMs);
     case 'MissingSecret':
       return Action.requeue(opts.missingSecretRetryMs);
     case 'Throttled':
+    case 'Busy':
     case 'Transient':
     case 'Stale':
       return Action.requeue(e.retryAfterMs ?? backoffDelay(attempts, opts, random));

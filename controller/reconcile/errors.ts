@@ -19,6 +19,9 @@ export const ENGINE_MESSAGES = {
   terminal: (detail: string) => `Adobe rejected the request; fix the spec or Secret to retry: ${detail}`,
   transient: (detail: string) => `Adobe call failed, retrying with backoff: ${detail}`,
   throttled: (ms: number) => `Adobe throttled the request (429); retry after ${Math.ceil(ms / 1000)}s.`,
+  busy: (detail: string) => `Adobe is finishing an earlier change; retrying shortly: ${detail}`,
+  mixpanelRequestRejected: (detail: string) =>
+    `Mixpanel rejected the request (neither the credentials nor the project, as far as Adobe says); retrying with backoff: ${detail}`,
   statusWriteFailed: (detail: string) =>
     `Writing status to the Kubernetes API failed, retrying with backoff: ${detail}`,
   unexpected: (detail: string) => `Reconcile failed unexpectedly, retrying with backoff: ${detail}`,
@@ -28,6 +31,7 @@ export const ENGINE_MESSAGES = {
   startTimeLocked:
     'The flow has started; Adobe no longer allows changing schedule.startTime, so it is left as is.',
   outOfSync: 'The dataflow chain does not match the spec yet.',
+  transitioning: 'Adobe is still enabling or disabling the flow; checking again shortly.',
   creating: 'The dataflow chain is being created.',
   deleting: 'The dataflow chain is being deleted.',
   cannotDelete: (detail: string) => `Cannot delete the Adobe chain: ${detail}`,
@@ -38,12 +42,22 @@ export const ENGINE_MESSAGES = {
 export const RECONCILE_ERROR_KINDS = {
   /** Retrying cannot help until the spec or a Secret changes: wait for a change. */
   Terminal: 'Terminal',
+  /**
+   * Adobe refuses the operation itself for this org (1445 "PATCH Connection Feature not enabled"):
+   * the engine takes another documented way where there is one; otherwise terminal.
+   */
+  Unsupported: 'Unsupported',
   /** Credentials were refused (Adobe or Mixpanel): retry after a long delay. */
   Credentials: 'Credentials',
   /** A referenced Secret or key is missing: retry after a long delay (its watch usually wins). */
   MissingSecret: 'MissingSecret',
   /** Adobe asked us to slow down: retry after `retryAfterMs`. */
   Throttled: 'Throttled',
+  /**
+   * Adobe is finishing a transition (delete-finalizing, enabled-finalizing, disabling, inProgress,
+   * updating): the same request succeeds later; retry with backoff, never terminal.
+   */
+  Busy: 'Busy',
   /** Retry with exponential backoff (5xx, network, a failed status write). */
   Transient: 'Transient',
   /** Our view of Adobe is stale (412, or a 404 on write): re-observe; backoff once passes run out. */

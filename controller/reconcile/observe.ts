@@ -29,10 +29,13 @@ export async function observe(port: AdobePort, status: DataflowStatus): Promise<
     skip(status.baseConnection?.id, (id) => port.getConnection('baseConnection', id)),
     skip(status.sourceConnection?.id, (id) => port.getConnection('sourceConnection', id)),
     skip(status.targetConnection?.id, (id) => port.getConnection('targetConnection', id)),
-    skip(status.mappingSet?.id, (id) => port.getMappingSet(id)),
+    // The version recorded is the one asked for: Adobe's GET defaults to version 0, not the latest.
+    skip(status.mappingSet?.id, (id) => port.getMappingSet(id, status.mappingSet?.version ?? 0)),
     skip(status.flow?.id, (id) => port.getFlow(id)),
   ]);
   const adoptMapping =
-    mapping === undefined && flow?.mappingId ? await port.getMappingSet(flow.mappingId) : mapping;
+    mapping === undefined && flow?.mappingId
+      ? await port.getMappingSet(flow.mappingId, flow.mappingVersion ?? 0)
+      : mapping;
   return { base, source, target, mapping: adoptMapping, flow };
 }

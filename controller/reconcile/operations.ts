@@ -37,15 +37,18 @@ export interface FieldDiff {
 }
 
 /**
- * What a flow update writes, as planned: each present member is one JSON Patch replace. `mapping`
- * points the flow at the mapping set version recorded when the patch runs (a mapping update in the
- * same act bumps it first).
+ * What a flow update writes, as planned: each present member is one JSON Patch op. A schedule key
+ * present with the value `undefined` is removed (to and from `once`); the executor adds or replaces
+ * the others depending on whether the observed flow has them. `mapping` points the flow at the
+ * mapping set version recorded when the patch runs (a mapping update in the same act bumps it first).
  */
 export interface FlowPatch {
   name?: string;
   description?: string;
   frequency?: string;
-  interval?: number;
+  interval?: number | undefined;
+  /** Only ever removed (the flow spec forbids it with `once`). */
+  backfill?: undefined;
   startTime?: number;
   mapping?: true;
 }
@@ -84,11 +87,12 @@ export type DeleteOperation = On<RetiredRef['kind'], { verb: 'delete'; id: strin
 export type OperationOf<L extends Link> = Extract<Operation, { link: L }>;
 
 /**
- * Something the plan will not do, reported instead of fought: a start time Adobe no longer lets us
- * change, or replacements held back until earlier replaced resources are deleted.
+ * Something the plan will not do (yet), reported instead of fought: a start time Adobe no longer
+ * lets us change, replacements held back until earlier replaced resources are deleted, or a flow
+ * Adobe is moving between states (nothing is toggled until it settles; the engine looks again soon).
  */
 export interface Notice {
-  kind: 'StartTimeLocked' | 'DeletionsPending';
+  kind: 'StartTimeLocked' | 'DeletionsPending' | 'Transitioning';
   message: string;
 }
 

@@ -18,6 +18,13 @@ import {
 } from './operations.js';
 import type { DataflowStatus, RetiredRef } from './types.js';
 
+/**
+ * Start time a flow is created with when the spec says `enabled: false` (2100-01-01T00:00:00Z):
+ * Adobe creates flows enabled, so no run may be due before the disable lands; once the flow is
+ * disabled the real start time is patched in. A start time that has not passed can be changed.
+ */
+export const PARKED_START_TIME = 4_102_444_800;
+
 const show = (v: unknown): string =>
   v === undefined ? '(none)' : typeof v === 'string' ? v : canonicalJson(v);
 
@@ -37,7 +44,8 @@ function accessFailedBefore(status: DataflowStatus): boolean {
   const reason = status.conditions?.find((c) => c.type === CONDITION_TYPES.Synced)?.reason;
   return (
     reason === CONDITION_REASONS.MixpanelCredentialsRejected ||
-    reason === CONDITION_REASONS.MixpanelProjectNotFound
+    reason === CONDITION_REASONS.MixpanelProjectNotFound ||
+    reason === CONDITION_REASONS.MixpanelRequestRejected
   );
 }
 
@@ -160,12 +168,38 @@ function planFlow(
   ) {
     if (!f) ops.push({ link: 'flow', verb: 'create', reason: missing(f) });
     else ops.push({ link: 'flow', verb: 'replace', id: f.id, reason: PLAN_REASONS.connectionsReplaced });
-    // A new flow starts enabled (Adobe's default); disable it right away when the spec says so.
+    // A new flow starts enabled (Adobe's default), parked at PARKED_START_TIME when the spec says
+    // enabled: false, and is disabled right away.
     if (!d.flow.enabled) ops.push({ link: 'flow', verb: 'disable', reason: PLAN_REASONS.enabledChanged });
     return;
   }
+  // Only the two settled states can be toggled; Adobe refuses actions on transitional ones.
+  const settled = f.state === 'enabled' || f.state === 'disabled';
+  if (!settled)
+    notices.push({
+      kind: 'Transitioning',
+      message: `the flow is ${f.state} in Adobe; it is checked again shortly`,
+    });
   const want = d.flow.schedule;
-  let startTime = want.startTime;
+  const parked = f.schedule.startTime === PARKED_START_TIME;
+  // A parked flow keeps its parking start until it is disabled (or is to run after all).
+  let startTime = parked
+    ? f.state === 'disabled' || d.flow.enabled
+      ? (want.startTime ?? ctx.nowSec)
+      : PARKED_START_TIME
+    : want.startTime;
+  // A flow that took over from an earlier one (its base was replaced) starts where that one's last
+  // run started: later than the spec's start, both in the past, same schedule grid. That is in sync.
+  const flowStart = f.schedule.startTime;
+  if (
+    startTime !== undefined &&
+    flowStart !== undefined &&
+    !parked &&
+    startTime <= ctx.nowSec &&
+    flowStart <= ctx.nowSec &&
+    flowStart >= startTime
+  )
+    startTime = flowStart;
   if (
     startTime !== undefined &&
     startTime !== f.schedule.startTime &&
@@ -193,6 +227,9 @@ function planFlow(
   field('description', f.description, d.flow.description, () => (patch.description = d.flow.description));
   field('schedule.frequency', f.schedule.frequency, want.frequency, () => (patch.frequency = want.frequency));
   field('schedule.interval', f.schedule.interval, want.interval, () => (patch.interval = want.interval));
+  // The flow spec forbids backfill with `once`; Adobe stores it (default true) for the others.
+  const backfill = want.frequency === 'once' ? undefined : f.schedule.backfill;
+  field('schedule.backfill', f.schedule.backfill, backfill, () => (patch.backfill = undefined));
   field(
     'schedule.startTime',
     f.schedule.startTime,
@@ -200,10 +237,9 @@ function planFlow(
     () => (patch.startTime = startTime),
   );
   field('mapping', `${f.mappingId}@${f.mappingVersion}`, mappingTo, () => (patch.mapping = true));
-  if (diff.length > 0)
+  // Adobe refuses updates of a flow in transition (1420/1457): wait for it to settle.
+  if (diff.length > 0 && settled)
     ops.push({ link: 'flow', verb: 'update', id: f.id, diff, patch, reason: PLAN_REASONS.inPlace });
-  // Only the two settled states can be toggled; Adobe refuses actions on transitional ones (1422).
-  const settled = f.state === 'enabled' || f.state === 'disabled';
   const enabled = f.state === 'enabled';
   if (settled && d.flow.enabled !== enabled)
     ops.push({

@@ -54,6 +54,8 @@ export interface FlowSchedule {
   frequency: string;
   interval?: number;
   startTime?: number;
+  /** Observed only: Adobe stores `backfill` (default true) for flows that repeat. */
+  backfill?: boolean;
 }
 
 /** A flow as observed. */
@@ -67,6 +69,8 @@ export interface ObservedFlow {
   targetConnectionIds: string[];
   mappingId?: string;
   mappingVersion?: number;
+  /** Index of the Mapping transformation (Adobe's own example has a Copy transformation first). */
+  mappingIndex?: number;
   schedule: FlowSchedule;
 }
 
@@ -123,9 +127,10 @@ export interface PatchOp {
   value?: unknown;
 }
 
-/** Outcome of the explore check of a base connection against a project. */
+/** Outcome of the explore check of a base connection against a project. `Other`: Mixpanel refused
+ * for a reason that is neither the credentials nor the project (Adobe's message says which). */
 export type ExploreOutcome =
-  { ok: true } | { ok: false; problem: 'Credentials' | 'Project'; message: string };
+  { ok: true } | { ok: false; problem: 'Credentials' | 'Project' | 'Other'; message: string };
 
 /** Id and new etag returned by a write. */
 export interface Written {
@@ -133,8 +138,11 @@ export interface Written {
   etag: string;
 }
 
-/** A run's outcome, normalised: `inProgress` covers every unfinished state (scheduled, queued, …). */
-export type RunOutcome = 'success' | 'failed' | 'inProgress';
+/**
+ * A run's outcome, normalised: `inProgress` covers every unfinished state (scheduled, queued, …);
+ * `partialSuccess` finished with some records failed (neither a clean success nor a failure).
+ */
+export type RunOutcome = 'success' | 'partialSuccess' | 'failed' | 'inProgress';
 
 /** One flow run as observed (`GET /runs`), times in epoch milliseconds. */
 export interface ObservedRun {
@@ -154,7 +162,7 @@ export interface RunQuery {
   /** Only runs that started after this instant (epoch ms); `inclusive` makes it "at or after". */
   startedAfterMs?: number;
   inclusive?: boolean;
-  /** Only runs with this outcome (Adobe's `metrics.statusSummary.status` filter). */
+  /** Only runs with this outcome (Adobe's `metrics.statusSummary.status` filter), checked client-side too. */
   status?: 'success' | 'failed';
   /** Stop after this many runs. */
   limit: number;
@@ -166,8 +174,15 @@ export interface RunQuery {
 export interface AdobePort {
   /** GET a connection by id; null when it does not exist. */
   getConnection(kind: ConnectionKind, id: string): Promise<ObservedConnection | null>;
-  /** Find a connection by exact name; null when none. */
-  findConnectionByName(kind: ConnectionKind, name: string): Promise<ObservedConnection | null>;
+  /**
+   * Find a connection by exact name; null when none. A source connection is looked for among
+   * those of `baseConnectionId` (Adobe documents no `name` filter for source/target connections).
+   */
+  findConnectionByName(
+    kind: ConnectionKind,
+    name: string,
+    scope?: { baseConnectionId?: string },
+  ): Promise<ObservedConnection | null>;
   /** Every source connection that reads through this base connection. */
   listSourceConnections(baseConnectionId: string): Promise<ObservedConnection[]>;
   /** Create a base connection (Mixpanel spec, Basic Authentication). */
@@ -183,8 +198,8 @@ export interface AdobePort {
   /** DELETE a connection; resolves when it is gone (404 counts as gone). */
   deleteConnection(kind: ConnectionKind, id: string): Promise<void>;
 
-  /** GET a mapping set (latest version); null when it does not exist. */
-  getMappingSet(id: string): Promise<ObservedMappingSet | null>;
+  /** GET a mapping set at `version` (always given: Adobe defaults to 0); null when it does not exist. */
+  getMappingSet(id: string, version: number): Promise<ObservedMappingSet | null>;
   /** Find a mapping set by exact name; null when none or when lookup by name is unsupported. */
   findMappingSetByName(name: string): Promise<ObservedMappingSet | null>;
   /** Create a mapping set; returns its id and version. */

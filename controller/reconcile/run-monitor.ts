@@ -94,13 +94,15 @@ async function notify(
   newest: ObservedRun | undefined,
 ): Promise<void> {
   const ref = { uid: s.obj.uid, namespace: s.obj.namespace, name: s.obj.name };
-  const successes = accounted.filter((r) => r.status === 'success');
+  // A partial success wrote records too: it is the last time data arrived.
+  const successes = accounted.filter((r) => r.status === 'success' || r.status === 'partialSuccess');
   let lastSuccessAtMs: number | null | undefined = successes.length
     ? completion(successes.at(-1)!)
     : observer.knownLastSuccessAtMs(s.obj.uid);
   if (lastSuccessAtMs === undefined) {
     const last = s.status.lastRun;
-    if (last?.status === 'success') lastSuccessAtMs = Date.parse(last.completedAt ?? last.startedAt ?? '');
+    if (last?.status === 'success' || last?.status === 'partialSuccess')
+      lastSuccessAtMs = Date.parse(last.completedAt ?? last.startedAt ?? '');
     else {
       // Once per CR and process: after a restart during failures, find the last success.
       try {

@@ -36,13 +36,21 @@ export const FREQUENCY_SECONDS: Readonly<Record<string, number>> = {
 /** Healthy turns Stale when no successful run arrived within this many schedule intervals. */
 export const STALE_INTERVALS = 2;
 
+/** Record counts as Adobe reported them; a count it did not report is said to be unknown, not 0. */
+function counts(r: RunStatus): string {
+  const n = (v: number | undefined) => (v === undefined ? 'unknown' : String(v));
+  return `${n(r.recordsRead)} records read, ${n(r.recordsWritten)} written, ${n(r.recordsFailed)} failed`;
+}
+
 /** Messages of the Healthy condition (stable across polls, so status does not churn). */
 export const HEALTH_MESSAGES = {
   noRunsYet: 'The flow has not finished a run yet.',
   succeeded: (r: RunStatus) =>
-    `Run ${r.id} succeeded at ${r.completedAt ?? r.startedAt ?? 'an unknown time'}` +
-    `: ${r.recordsRead ?? 0} records read, ${r.recordsWritten ?? 0} written, ${r.recordsFailed ?? 0} failed.`,
+    `Run ${r.id} succeeded at ${r.completedAt ?? r.startedAt ?? 'an unknown time'}: ${counts(r)}.`,
   failed: (r: RunStatus, errors: string) => `Run ${r.id} failed${errors ? `: ${errors}` : '.'}`,
+  partial: (r: RunStatus, errors: string) =>
+    `Run ${r.id} partially succeeded at ${r.completedAt ?? r.startedAt ?? 'an unknown time'}` +
+    `: ${counts(r)}${errors ? `; ${errors}` : '.'}`,
   stale: (r: RunStatus, intervalSeconds: number) =>
     `No successful run since ${r.completedAt ?? r.startedAt ?? 'an unknown time'}; ` +
     `the schedule expects one every ${intervalSeconds} s.`,
@@ -135,7 +143,10 @@ export interface HealthInput {
   intervalSeconds?: number;
 }
 
-/** Healthy follows the newest finished run: RunSucceeded, RunFailed, NoRunsYet or Stale. */
+/**
+ * Healthy follows the newest finished run: RunSucceeded, RunPartiallySucceeded (True: data arrived,
+ * but not all of it; the message counts what failed), RunFailed, NoRunsYet or Stale.
+ */
 export function healthCondition(h: HealthInput): ConditionInput {
   const make = (status: ConditionInput['status'], reason: string, message: string): ConditionInput => ({
     type: CONDITION_TYPES.Healthy,
@@ -164,5 +175,16 @@ export function healthCondition(h: HealthInput): ConditionInput {
     h.nowMs - completed > STALE_INTERVALS * h.intervalSeconds * 1000
   )
     return make('False', CONDITION_REASONS.Stale, HEALTH_MESSAGES.stale(r, h.intervalSeconds));
+  if (r.status === 'partialSuccess') {
+    const kept =
+      h.lastRunErrors === undefined && h.previous?.reason === CONDITION_REASONS.RunPartiallySucceeded
+        ? h.previous.message
+        : undefined;
+    return make(
+      'True',
+      CONDITION_REASONS.RunPartiallySucceeded,
+      kept ?? HEALTH_MESSAGES.partial(r, describeRunErrors(h.lastRunErrors ?? [])),
+    );
+  }
   return make('True', CONDITION_REASONS.RunSucceeded, HEALTH_MESSAGES.succeeded(r));
 }

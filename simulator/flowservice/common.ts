@@ -7,8 +7,13 @@ import type { Reply } from '../http.js';
 import { isObject } from '../http.js';
 import { bareEtag, newEtag, newUuid } from '../ids.js';
 import { applyPatch, parsePatch } from '../jsonpatch.js';
-import { listResponse, matches, parseFilters } from '../query.js';
+import { SORT_FIELDS } from '../documented.js';
+import { checkParams, matches, parseFilters } from '../query.js';
+import { listResponse } from '../paging.js';
 import type { Kind, Resource } from '../store.js';
+import { isDeleting } from './states.js';
+
+export { enterTransition, isDeleting, requireSettledConnection } from './states.js';
 
 /** Path prefix of Flow Service. */
 export const FLOW_BASE = '/data/foundation/flowservice';
@@ -32,18 +37,6 @@ export const SYSTEM_FIELDS = [
   '/lastOperation',
 ] as const;
 
-/** Sort fields accepted by every Flow Service list. */
-export const COMMON_SORTABLE = [
-  'id',
-  'name',
-  'description',
-  'createdAt',
-  'updatedAt',
-  'state',
-  'createdBy',
-  'updatedBy',
-];
-
 /** How one resource type behaves. */
 export interface KindDef {
   kind: Kind;
@@ -55,18 +48,27 @@ export interface KindDef {
   viewFields?: readonly string[];
   /** Whether POST answers with a Location header (documented for /connections and /flows only). */
   location: boolean;
-  sortable: readonly string[];
   immutable: readonly string[];
+  /** Query parameters POST accepts (`mode` for drafts). */
+  createParams?: readonly string[];
   /** Validates a create body; returns the type-specific fields. */
   create(ctx: RequestContext, body: Record<string, unknown>, id: string): Record<string, unknown>;
   /** The API view of a stored resource (masking, computed fields). */
   view(sim: Sim, r: Resource): Record<string, unknown>;
+  /** Refuses a PATCH before anything else is checked (state, feature), by throwing. */
+  beforeUpdate?(ctx: RequestContext, r: Resource): void;
   /** Validates a patched document before it is stored. */
   validatePatch?(ctx: RequestContext, next: Record<string, unknown>, prev: Resource): void;
+  /** Called after a PATCH is stored (e.g. to enter `updating`). */
+  afterPatch?(ctx: RequestContext, r: Resource): void;
+  /** Called after a create is stored (e.g. to enter `inProgress`). */
+  afterCreate?(ctx: RequestContext, r: Resource): void;
   /** Called after create or patch (e.g. to (re)schedule runs). */
   afterWrite?(sim: Sim, r: Resource): void;
   /** Refuses a delete (e.g. 1418) by throwing. */
   beforeDelete?(ctx: RequestContext, r: Resource): void;
+  /** Deletes (default: at once); flows finalize their deletion first. */
+  remove?(ctx: RequestContext, r: Resource): void;
   afterDelete?(sim: Sim, r: Resource): void;
 }
 
@@ -158,9 +160,11 @@ export function touch(ctx: RequestContext, r: Resource, operation: string): { id
   return { id: r.id, etag };
 }
 
-/** Looks a resource up in the caller's scope or answers 404. */
-export function lookup(ctx: RequestContext, def: KindDef, id: string): Resource {
-  return ctx.sim.store.get(ctx.call, def.kind, id) ?? notFound(def.kind, id);
+/** Looks a resource up in the caller's scope or answers 404 (a deleting one too, unless asked for). */
+export function lookup(ctx: RequestContext, def: KindDef, id: string, includeDeleting = false): Resource {
+  const r = ctx.sim.store.get(ctx.call, def.kind, id);
+  if (!r || (isDeleting(r) && !includeDeleting)) notFound(def.kind, id);
+  return r;
 }
 
 /** The five CRUD routes of one resource type. */
@@ -171,6 +175,7 @@ export function crudRoutes(def: KindDef): Route[] {
       method: 'POST',
       template: base,
       handler: async (ctx): Promise<Reply> => {
+        checkParams(ctx.query, def.createParams ?? []);
         const body = await ctx.json();
         if (!isObject(body)) specValidation('The request body must be a JSON object.');
         const id = newUuid();
@@ -190,6 +195,7 @@ export function crudRoutes(def: KindDef): Route[] {
           },
         };
         const r = ctx.sim.store.insert(ctx.call, def.kind, id, doc);
+        def.afterCreate?.(ctx, r);
         def.afterWrite?.(ctx.sim, r);
         const headers: Record<string, string> = def.location ? { location: `${base}/${id}` } : {};
         return { status: 201, body: { id, etag }, headers };
@@ -199,7 +205,11 @@ export function crudRoutes(def: KindDef): Route[] {
       method: 'GET',
       template: base,
       handler: (ctx): Reply => {
-        const filters = parseFilters(ctx.query);
+        const filters = parseFilters(ctx.query, {
+          collection: def.path.slice(1),
+          undocumented: ctx.sim.settings.undocumentedFilters,
+          ignoreAll: ctx.sim.settings.ignoreAllFilters,
+        });
         // Narrow on the stored documents first (cheap, no copies), then build views of the survivors
         // only; listResponse applies every filter again to the views.
         const prefilters = filters.filter(
@@ -214,15 +224,21 @@ export function crudRoutes(def: KindDef): Route[] {
           : nameFilter
             ? ctx.sim.store.byNames(ctx.call, def.kind, nameFilter.values)
             : ctx.sim.store.list(ctx.call, def.kind);
+        resources = resources.filter((r) => !isDeleting(r));
         if (prefilters.length > 0)
           resources = resources.filter((r) => prefilters.every((f) => matches(r.doc, f)));
         const items = resources.map((r) => def.view(ctx.sim, r));
-        const body = listResponse(items, ctx.query, {
-          basePath: def.path,
-          sortable: def.sortable,
-          defaultLimit: ctx.sim.config.defaultPageSize,
-          maxLimit: ctx.sim.config.maxPageSize,
-        });
+        const body = listResponse(
+          items,
+          ctx.query,
+          {
+            basePath: def.path,
+            sortable: SORT_FIELDS,
+            defaultLimit: ctx.sim.config.defaultPageSize,
+            maxLimit: ctx.sim.config.maxPageSize,
+          },
+          filters,
+        );
         return { status: 200, body };
       },
     },
@@ -230,6 +246,7 @@ export function crudRoutes(def: KindDef): Route[] {
       method: 'GET',
       template: `${base}/{id}`,
       handler: (ctx): Reply => {
+        checkParams(ctx.query, []);
         const r = lookup(ctx, def, ctx.params['id']!);
         return { status: 200, body: { items: [def.view(ctx.sim, r)] } };
       },
@@ -238,13 +255,16 @@ export function crudRoutes(def: KindDef): Route[] {
       method: 'PATCH',
       template: `${base}/{id}`,
       handler: async (ctx): Promise<Reply> => {
-        const r = lookup(ctx, def, ctx.params['id']!);
+        checkParams(ctx.query, []);
+        const r = lookup(ctx, def, ctx.params['id']!, true);
         checkIfMatch(ctx, r);
+        def.beforeUpdate?.(ctx, r);
         const ops = parsePatch(await ctx.json());
         const next = applyPatch(r.doc, ops, [...SYSTEM_FIELDS, ...def.immutable], def.label);
         def.validatePatch?.(ctx, next, r);
         ctx.sim.store.replaceDoc(r, next);
         const reply = touch(ctx, r, 'update');
+        def.afterPatch?.(ctx, r);
         def.afterWrite?.(ctx.sim, r);
         return { status: 200, body: reply };
       },
@@ -253,10 +273,14 @@ export function crudRoutes(def: KindDef): Route[] {
       method: 'DELETE',
       template: `${base}/{id}`,
       handler: (ctx): Reply => {
-        const r = lookup(ctx, def, ctx.params['id']!);
+        checkParams(ctx.query, []);
+        const r = lookup(ctx, def, ctx.params['id']!, true);
         def.beforeDelete?.(ctx, r);
-        ctx.sim.store.remove(r);
-        def.afterDelete?.(ctx.sim, r);
+        if (def.remove) def.remove(ctx, r);
+        else {
+          ctx.sim.store.remove(r);
+          def.afterDelete?.(ctx.sim, r);
+        }
         return { status: 204 };
       },
     },

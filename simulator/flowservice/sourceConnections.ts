@@ -4,10 +4,11 @@ import { flowError, FLOW_CODES } from '../errors.js';
 import { isObject } from '../http.js';
 import type { KindDef } from './common.js';
 import {
-  COMMON_SORTABLE,
   crudRoutes,
+  enterTransition,
   flowsUsing,
   requireObject,
+  requireSettledConnection,
   requireString,
   specRef,
   specValidation,
@@ -51,7 +52,6 @@ export const sourceConnectionsDef: KindDef = {
   label: 'source connection',
   path: '/sourceConnections',
   location: false,
-  sortable: COMMON_SORTABLE,
   immutable: ['/connectionSpec', '/baseConnectionId'],
   create(ctx, body) {
     const name = requireString(body, 'name');
@@ -85,11 +85,18 @@ export const sourceConnectionsDef: KindDef = {
     return fields;
   },
   view: (_sim, r) => r.doc,
+  afterCreate: (ctx, r) => enterTransition(ctx.sim, r, 'inProgress', 'enabled', 'connectionCreateMs'),
+  beforeUpdate: (_ctx, r) => requireSettledConnection(r),
+  afterPatch: (ctx, r) =>
+    enterTransition(ctx.sim, r, 'updating', String(r.doc['state']), 'connectionUpdateMs'),
   validatePatch(_ctx, next) {
     requireString(next, 'name');
     validateSourceFields(next);
   },
-  beforeDelete: (ctx, r) => refuseIfUsedByFlows(ctx, 'sourceConnectionIds', r.id),
+  beforeDelete: (ctx, r) => {
+    requireSettledConnection(r);
+    refuseIfUsedByFlows(ctx, 'sourceConnectionIds', r.id);
+  },
 };
 
 /** Source connection routes. */

@@ -1,17 +1,29 @@
 /** Spec lookups: GET /connectionSpecs[/{id}] and /flowSpecs[/{id}] for the specs the chain uses. */
 import type { RequestContext, Route } from '../context.js';
 import { flowError, FLOW_CODES } from '../errors.js';
-import { listResponse } from '../query.js';
+import { SORT_FIELDS } from '../documented.js';
+import { checkParams, parseFilters } from '../query.js';
+import { listResponse } from '../paging.js';
 import { FLOW_BASE } from './common.js';
 import { CONNECTION_SPECS, FLOW_SPECS } from './specs.js';
 
 function specList(ctx: RequestContext, basePath: string, specs: Record<string, Record<string, unknown>>) {
-  return listResponse(Object.values(specs), ctx.query, {
-    basePath,
-    sortable: ['id', 'name'],
-    defaultLimit: ctx.sim.config.defaultPageSize,
-    maxLimit: ctx.sim.config.maxPageSize,
+  const filters = parseFilters(ctx.query, {
+    collection: basePath.slice(1),
+    undocumented: ctx.sim.settings.undocumentedFilters,
+    ignoreAll: ctx.sim.settings.ignoreAllFilters,
   });
+  return listResponse(
+    Object.values(specs),
+    ctx.query,
+    {
+      basePath,
+      sortable: SORT_FIELDS,
+      defaultLimit: ctx.sim.config.defaultPageSize,
+      maxLimit: ctx.sim.config.maxPageSize,
+    },
+    filters,
+  );
 }
 
 /** GET `/<kind>/{id}` and GET `/<kind>` (the list) for one kind of spec. */
@@ -21,6 +33,7 @@ function specRoutesFor(kind: 'connectionSpecs' | 'flowSpecs', specs: typeof CONN
       method: 'GET',
       template: `${FLOW_BASE}/${kind}/{id}`,
       handler: (ctx) => {
+        checkParams(ctx.query, []);
         const spec = specs[ctx.params['id']!];
         if (!spec) {
           throw flowError(

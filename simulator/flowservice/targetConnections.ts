@@ -4,9 +4,10 @@ import { flowError, FLOW_CODES } from '../errors.js';
 import { isObject } from '../http.js';
 import type { KindDef } from './common.js';
 import {
-  COMMON_SORTABLE,
   crudRoutes,
+  enterTransition,
   requireObject,
+  requireSettledConnection,
   requireString,
   specRef,
   specValidation,
@@ -63,7 +64,6 @@ export const targetConnectionsDef: KindDef = {
   label: 'target connection',
   path: '/targetConnections',
   location: false,
-  sortable: COMMON_SORTABLE,
   immutable: ['/connectionSpec', '/baseConnectionId'],
   create(ctx, body) {
     const name = requireString(body, 'name');
@@ -105,11 +105,18 @@ export const targetConnectionsDef: KindDef = {
     return fields;
   },
   view: (_sim, r) => r.doc,
+  afterCreate: (ctx, r) => enterTransition(ctx.sim, r, 'inProgress', 'enabled', 'connectionCreateMs'),
+  beforeUpdate: (_ctx, r) => requireSettledConnection(r),
+  afterPatch: (ctx, r) =>
+    enterTransition(ctx.sim, r, 'updating', String(r.doc['state']), 'connectionUpdateMs'),
   validatePatch(ctx, next) {
     requireString(next, 'name');
     checkTargetData(ctx, next);
   },
-  beforeDelete: (ctx, r) => refuseIfUsedByFlows(ctx, 'targetConnectionIds', r.id),
+  beforeDelete: (ctx, r) => {
+    requireSettledConnection(r);
+    refuseIfUsedByFlows(ctx, 'targetConnectionIds', r.id);
+  },
 };
 
 /** Target connection routes. */

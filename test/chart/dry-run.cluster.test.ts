@@ -17,11 +17,16 @@ import {
 const CI_VALUES = readdirSync(join(CHART_DIR, 'ci')).sort();
 const MONITORING_CRDS = join(REPO_ROOT, 'test', 'chart', 'fixtures', 'monitoring-crds.yaml');
 
-/** `kubectl apply --dry-run=server` (strict field validation, kubectl's default) of a manifest stream. */
+/**
+ * `kubectl apply --dry-run=server` (strict field validation, kubectl's default) of a manifest stream.
+ * Cluster-scoped objects another test file applied for real (the RBAC test) would otherwise answer a
+ * field-manager conflict, depending on the order files run in; a dry run may take them over.
+ */
 async function dryRun(manifests: string) {
-  return kubectl(['apply', '--server-side', '--dry-run=server', '--field-manager=helm', '-f', '-'], {
-    input: manifests,
-  });
+  return kubectl(
+    ['apply', '--server-side', '--dry-run=server', '--force-conflicts', '--field-manager=helm', '-f', '-'],
+    { input: manifests },
+  );
 }
 
 describe('the rendered chart against a real API server', () => {

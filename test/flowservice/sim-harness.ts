@@ -43,12 +43,17 @@ export interface SimHarness {
   requestCounts(): Promise<{ counts: Record<string, number>; tokenRequests: number }>;
   resetCounts(): Promise<void>;
   reset(): Promise<void>;
+  /** Moves simulated time (manual: it moves only through this), e.g. past a transitional state. */
+  advance(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
+/** Longest default transitional state of the simulator (simulator/settings.ts), plus a margin. */
+export const TRANSITION_MS = 1_100;
+
 /** Starts a simulator on a free port. */
 export async function startHarness(): Promise<SimHarness> {
-  const sim = await startSimulator();
+  const sim = await startSimulator({ manualClock: true });
   const control = async (
     method: 'GET' | 'POST' | 'DELETE',
     path: string,
@@ -77,6 +82,9 @@ export async function startHarness(): Promise<SimHarness> {
     },
     reset: async () => {
       await control('POST', 'reset');
+    },
+    advance: async (ms) => {
+      await control('POST', 'clock', { advanceMs: ms });
     },
     close: () => sim.close(),
   };

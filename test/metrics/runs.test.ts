@@ -63,7 +63,8 @@ describe('run accounting', () => {
 
   it.each([
     ['success', true, 'success'],
-    ['partialSuccess', true, 'success'],
+    ['partialSuccess', true, 'partialSuccess'],
+    ['partial_success', true, 'partialSuccess'],
     ['Failed', true, 'failed'],
     ['inProgress', false, 'inProgress'],
     ['scheduled', false, 'inProgress'],

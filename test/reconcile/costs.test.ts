@@ -25,9 +25,12 @@ describe('cost of reconciles in Flow Service calls', () => {
     d.secrets = makeSecrets({ mixpanelPassword: SECRET_VALUES.mixpanelPasswordRotated });
     await measure('credential rotation (Mixpanel)', () => d.reconcile());
     d.setSpec((s) => ({ ...s, source: { ...s.source, projectId: '8675309' } }));
-    await measure('replace (projectId change)', () => d.reconcile());
+    // Until the old pair is deleted: Adobe holds it while the old flow finalizes its deletion.
+    await measure('replace (projectId change)', () => d.converge());
+    await env.settle();
     d.obj = { ...d.obj, deletionTimestamp: '2026-11-29T04:00:00Z' };
-    await measure('delete', () => d.reconcile());
+    // Two reconciles: the flow first, its connections once its deletion has finalized.
+    await measure('delete', () => d.deleteFully());
     expect(d.results.at(-1)?.deletionComplete).toBe(true);
 
     console.log(
@@ -37,13 +40,15 @@ describe('cost of reconciles in Flow Service calls', () => {
           .join('\n'),
     );
     // Every reconcile of an existing flow reads its new runs once (run monitoring, GET /runs).
+    // Replace and delete span two reconciles: Adobe refuses (1447) the old connections' deletes
+    // while the deleted flow is delete-finalizing; each refused delete counts as a write.
     expect(measured).toEqual({
       'first create': { reads: 4, writes: 5, total: 9 },
       'in-sync reconcile': { reads: 6, writes: 0, total: 6 },
       'schedule change': { reads: 6, writes: 1, total: 7 },
       'credential rotation (Mixpanel)': { reads: 7, writes: 1, total: 8 },
-      'replace (projectId change)': { reads: 9, writes: 6, total: 15 },
-      delete: { reads: 0, writes: 4, total: 4 },
+      'replace (projectId change)': { reads: 15, writes: 8, total: 23 },
+      delete: { reads: 1, writes: 6, total: 7 },
     });
   });
 });

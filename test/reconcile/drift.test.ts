@@ -14,6 +14,7 @@ import {
   SECRET_VALUES,
   describeSecretHygiene,
   useEnv,
+  mappingOf,
 } from './harness.js';
 
 describe('credential rotation', () => {
@@ -85,6 +86,8 @@ describe('drift repair', () => {
     expect(res.status.sourceConnection?.id).not.toBe(before.sourceConnection?.id);
     const chain = await chainOf(env, res.status);
     expect(chain.flow?.doc.sourceConnectionIds).toEqual([res.status.sourceConnection?.id]);
+    await d.converge();
+    await env.settle(); // the old flow's delete-finalizing ends
     expect((await env.inventory('flows')).find((f) => f.id === before.flow?.id)).toBeUndefined();
   });
 
@@ -114,7 +117,7 @@ describe('drift repair', () => {
       },
       state: 'disabled',
     });
-    const res = await d.reconcile();
+    const res = await d.converge();
     expect(isReady(res)).toBe(true);
     const flow = (await chainOf(env, res.status)).flow;
     expect(flow?.doc.scheduleParams).toMatchObject({ frequency: 'minute', interval: '15' });
@@ -135,9 +138,7 @@ describe('drift repair', () => {
       'distinct_id',
       'lower(event)',
     ]);
-    expect(Number(chain.flow?.doc.transformations[0].params.mappingVersion)).toBe(
-      res.status.mappingSet?.version,
-    );
+    expect(Number(mappingOf(chain.flow?.doc).params.mappingVersion)).toBe(res.status.mappingSet?.version);
   });
 
   it('replaces a target connection whose dataset was changed outside the controller', async () => {

@@ -237,6 +237,26 @@ describe('checking Mixpanel access before building', () => {
     await env.control('POST', 'mixpanel', { invalidProjectIds: [] });
   });
 
+  it('says "Mixpanel rejected the request" with Adobe\'s message when it is neither credentials nor project', async () => {
+    await env.control('POST', 'mixpanel', { unavailableProjectIds: ['4242'] });
+    const d = new Driver(
+      env,
+      makeSpec(env, {
+        source: { projectId: '4242', timezone: 'UTC', credentialsSecretRef: { name: 'mixpanel-sa' } },
+      }),
+    );
+    const res = await d.reconcile();
+    const synced = condition(res, 'Synced');
+    expect(synced).toMatchObject({ status: 'False', reason: CONDITION_REASONS.MixpanelRequestRejected });
+    expect(synced?.message).toContain('Mixpanel rejected the request');
+    expect(synced?.message).toContain('Error from flow provider: Unknown error while processing request.');
+    // Not a credentials or project verdict: retried with backoff, not after the long credentials delay.
+    expect(res.error?.kind).toBe('Transient');
+    expect(res.action.requeueAfterMs).toBeLessThan(300_000);
+    await env.control('POST', 'mixpanel', { unavailableProjectIds: [] });
+    expect(isReady(await d.converge())).toBe(true);
+  });
+
   it('checks access again when the project changes, before replacing the source', async () => {
     const d = new Driver(env);
     const before = (await d.converge()).status;

@@ -25,6 +25,7 @@ import type { SecretsByName } from '../../controller/reconcile/desired.js';
 import { statusSchema } from '../../controller/api/index.js';
 import { SchemaChecker, unknownFields } from '../../controller/api/validate-schema.js';
 import { startSimulator, SIMULATOR_DEFAULTS, type RunningSimulator } from '../../simulator/index.js';
+import type { RecordedRequest } from '../../simulator/recorder.js';
 
 /** Secret values used by every test; the leak scan looks for each of them. */
 export const SECRET_VALUES = {
@@ -86,6 +87,8 @@ export interface SimResource {
 export class Env {
   schemaId = '';
   datasetId = '';
+  /** The simulator's clock (manual: it moves only when a test advances it); the engine's follows. */
+  simNowMs = 0;
   private constructor(
     readonly sim: RunningSimulator,
     readonly connector: AdobeConnectorHandle,
@@ -93,7 +96,7 @@ export class Env {
 
   /** Starts a simulator, a schema and dataset, and a connector with client retries off by default. */
   static async start(clientOptions: { maxRetries?: number } = {}): Promise<Env> {
-    const sim = await startSimulator({ port: 0 });
+    const sim = await startSimulator({ port: 0, manualClock: true });
     const connector = createAdobeConnector(
       {
         imsUrl: sim.url,
@@ -106,6 +109,7 @@ export class Env {
       { logger: testLogger },
     );
     const env = new Env(sim, connector);
+    await env.advance(0);
     await env.makeSchemaAndDataset();
     return env;
   }
@@ -158,6 +162,29 @@ export class Env {
     return { schemaId, datasetId };
   }
 
+  /** Simulated now: the engine's clock in these tests. */
+  now(): Date {
+    return new Date(this.simNowMs);
+  }
+
+  /** Moves simulated time forward (transitions end, runs fall due); no real waiting. */
+  async advance(ms: number): Promise<void> {
+    const r = await this.control('POST', 'clock', { advanceMs: Math.max(0, Math.ceil(ms)) });
+    if (r.status !== 200) throw new Error(`clock: ${JSON.stringify(r.body)}`);
+    this.simNowMs = r.body.now as number;
+  }
+
+  /** Changes strictness settings (transition times, PATCH refusal per org, …). */
+  async settings(body: Record<string, unknown>): Promise<void> {
+    const r = await this.control('POST', 'settings', body);
+    if (r.status !== 200) throw new Error(`settings: ${JSON.stringify(r.body)}`);
+  }
+
+  /** Lets every transitional state in flight end (the default transitions last 1 s). */
+  async settle(): Promise<void> {
+    await this.advance(TRANSITION_MS);
+  }
+
   /** A control call under /__simulator/. */
   control(method: string, path: string, body?: unknown): Promise<Resp> {
     return call(`${this.sim.url}/__simulator/${path}`, method, body);
@@ -173,6 +200,11 @@ export class Env {
   /** Counts of requests per "METHOD /path/template" since the last reset. */
   async requests(): Promise<Record<string, number>> {
     return (await this.control('GET', 'requests')).body.counts as Record<string, number>;
+  }
+
+  /** Every request the simulator recorded (form only: method, path, query, status). */
+  async recorded(): Promise<RecordedRequest[]> {
+    return (await this.control('GET', 'recorder')).body.requests as RecordedRequest[];
   }
 
   /** Zeroes the request counters. */
@@ -196,6 +228,9 @@ export class Env {
     await this.sim.close();
   }
 }
+
+/** Longest default transition of the simulator (simulator/settings.ts), plus a margin. */
+export const TRANSITION_MS = 1_100;
 
 /** Flow Service / Data Prep calls only (no IMS, no control), summed. */
 export function adobeCalls(counts: Record<string, number>): { reads: number; writes: number; total: number } {
@@ -304,6 +339,7 @@ export class Driver {
       secrets: this.secrets as SecretsByName,
       connect: (c) => this.wrapPort(this.env.connector.connect(c)),
       logger: testLogger,
+      clock: () => this.env.now(),
       // A test's own sink decides what persists; by default every write lands in the CR.
       writeStatus: async (next) => {
         this.progressWrites++;
@@ -327,7 +363,9 @@ export class Driver {
       if (!(err instanceof ReconcileError)) throw err;
       error = err;
       this.failures += 1;
-      action = errorPolicy(err, this.failures, { backoffBaseMs: 10, backoffMaxMs: 100, ...policy }, random);
+      // Delays only move simulated time here (see converge): nothing waits for them for real.
+      const options = { backoffBaseMs: 1_000, backoffMaxMs: 5_000, ...policy };
+      action = errorPolicy(err, this.failures, options, random);
     }
     const res: Outcome = {
       status,
@@ -357,14 +395,30 @@ export class Driver {
     };
   }
 
-  /** Reconciles until Ready=True and Synced=True, at most `max` times. */
-  async converge(max = 4): Promise<Outcome> {
+  /**
+   * Reconciles until Ready=True, Synced=True and nothing left to wait for (the engine waits for a
+   * change), at most `max` times; between reconciles simulated time moves on by the requeue delay,
+   * as the runtime's queue would, so Adobe's transitional states end.
+   */
+  async converge(max = 6): Promise<Outcome> {
     let res: Outcome | undefined;
     for (let i = 0; i < max; i++) {
       res = await this.reconcile();
-      if (isReady(res) && isSynced(res)) return res;
+      if (isReady(res) && isSynced(res) && res.action.requeueAfterMs === null) return res;
+      await this.env.advance(Math.max(res.action.requeueAfterMs ?? 0, TRANSITION_MS));
     }
     throw new Error(`did not converge: ${JSON.stringify(res?.status.conditions)}`);
+  }
+
+  /** Reconciles a deletion until the finalizer may go (simulated time moves between attempts). */
+  async deleteFully(max = 6): Promise<Outcome> {
+    let res: Outcome | undefined;
+    for (let i = 0; i < max; i++) {
+      res = await this.reconcile();
+      if (res.deletionComplete) return res;
+      await this.env.advance(Math.max(res.action.requeueAfterMs ?? 0, TRANSITION_MS));
+    }
+    throw new Error(`deletion did not complete: ${JSON.stringify(res?.status.conditions)}`);
   }
 }
 
@@ -392,6 +446,16 @@ export async function chainOf(
     mapping: byId(status.mappingSet?.id),
     flow: byId(status.flow?.id),
   };
+}
+
+/** The Mapping transformation of a stored flow document, wherever it sits (a Copy may come first). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- stored document
+export function mappingOf(flowDoc: any): {
+  name: string;
+  params: { mappingId: string; mappingVersion: string };
+} {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- stored document
+  return (flowDoc?.transformations ?? []).find((t: any) => t.name === 'Mapping');
 }
 
 /** Test Secret values found anywhere in the transcript (logs, events, status); empty means no leak. */

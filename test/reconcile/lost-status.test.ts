@@ -65,18 +65,26 @@ describe('restart with lost status', () => {
   it('enables an adopted disabled flow when the spec now says enabled', async () => {
     const { before, res, toggles } = await loseStatus(false, true);
     expect(res.error).toBeUndefined();
-    expect(isSynced(res) && isReady(res)).toBe(true);
+    // Synced, and not Ready until Adobe's transition lands (the engine looks again shortly).
+    expect(isSynced(res) && !isReady(res)).toBe(true);
+    expect(res.action.requeueAfterMs).not.toBeNull();
     expect(res.status.flow?.id).toBe(before.flow?.id);
     expect(toggles).toEqual({ enable: 1, disable: 0 });
+    expect((await chainOf(env, res.status)).flow?.state).toBe('enabled-finalizing');
+    await env.settle();
     expect((await chainOf(env, res.status)).flow?.state).toBe('enabled');
   });
 
   it('disables an adopted enabled flow when the spec now says disabled', async () => {
     const { before, res, toggles } = await loseStatus(true, false);
     expect(res.error).toBeUndefined();
-    expect(isSynced(res) && isReady(res)).toBe(true);
+    // Synced, and not Ready until Adobe's transition lands (the engine looks again shortly).
+    expect(isSynced(res) && !isReady(res)).toBe(true);
+    expect(res.action.requeueAfterMs).not.toBeNull();
     expect(res.status.flow?.id).toBe(before.flow?.id);
     expect(toggles).toEqual({ enable: 0, disable: 1 });
+    expect((await chainOf(env, res.status)).flow?.state).toBe('disabling');
+    await env.settle();
     expect((await chainOf(env, res.status)).flow?.state).toBe('disabled');
   });
 });

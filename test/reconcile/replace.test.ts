@@ -42,12 +42,20 @@ describe('replacing what Adobe does not update in place', () => {
       const before = (await d.converge()).status;
       change(d, other);
       const res = await d.reconcile();
+      // The new chain runs at once; the old flow is delete-finalizing and still holds the old
+      // connections, so their deletes wait (pending, looked at again shortly), never fail.
       expect(isReady(res) && isSynced(res)).toBe(true);
+      expect(res.action.requeueAfterMs).not.toBeNull();
       const ids = (s: typeof before) => [s.sourceConnection?.id, s.targetConnection?.id, s.flow?.id];
       for (const [i, id] of ids(res.status).entries()) expect(id).not.toBe(ids(before)[i]);
       expect(res.status.baseConnection?.id).toBe(before.baseConnection?.id);
       expect(res.status.mappingSet?.id).toBe(before.mappingSet?.id);
-      expect(res.status.pendingDeletions).toBeUndefined();
+      expect(res.status.pendingDeletions?.map((p) => p.id).sort()).toEqual(
+        [before.sourceConnection?.id, before.targetConnection?.id].sort(),
+      );
+      const done = await d.converge();
+      expect(done.status.pendingDeletions).toBeUndefined();
+      await env.settle();
       const all = await env.inventory();
       for (const old of ids(before)) expect(all.find((r) => r.id === old)).toBeUndefined();
       const chain = await chainOf(env, res.status);
@@ -81,7 +89,7 @@ describe('replacing what Adobe does not update in place', () => {
       },
     });
     d.setSpec((s) => ({ ...s, source: { ...s.source, projectId: '777777' } }));
-    await d.reconcile();
+    await d.converge();
     expect(newFlowSeenBeforeFirstDelete).toBe(true);
     expect(timeline.indexOf(`delete flow ${before.flow?.id}`)).toBeGreaterThan(0);
     expect(timeline.indexOf(`delete sourceConnection ${before.sourceConnection?.id}`)).toBeGreaterThan(
@@ -103,6 +111,7 @@ describe('replacing what Adobe does not update in place', () => {
     await env.clearFaults();
     const done = await d.converge();
     expect(done.status.flow?.id).not.toBe(before.flow?.id);
+    await env.settle();
     expect((await env.inventory('flows')).find((r) => r.id === before.flow?.id)).toBeUndefined();
     expect(done.status.pendingDeletions).toBeUndefined();
   });

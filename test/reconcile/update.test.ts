@@ -10,6 +10,7 @@ import {
   isSynced,
   describeSecretHygiene,
   useEnv,
+  mappingOf,
 } from './harness.js';
 
 describe('updating in place what Adobe updates in place', () => {
@@ -71,12 +72,18 @@ describe('updating in place what Adobe updates in place', () => {
     const res = await d.reconcile();
     expect(res.status.mappingSet).toEqual({ id: before.status.mappingSet?.id, version: 1 });
     const flow = (await chainOf(env, res.status)).flow;
-    expect(flow?.doc.transformations[0].params.mappingId).toBe(before.status.mappingSet?.id);
-    expect(Number(flow?.doc.transformations[0].params.mappingVersion)).toBe(1);
+    expect(mappingOf(flow?.doc).params.mappingId).toBe(before.status.mappingSet?.id);
+    expect(Number(mappingOf(flow?.doc).params.mappingVersion)).toBe(1);
+    // Adobe's own flow example has a Copy transformation before Mapping: it is left as it was.
+    expect(flow?.doc.transformations.map((t: { name: string }) => t.name)).toEqual(['Copy', 'Mapping']);
     expect(await env.requests()).toMatchObject({
       'PUT /data/foundation/conversion/mappingSets/{id}': 1,
       'PATCH /data/foundation/flowservice/flows/{id}': 1,
     });
+    // In sync afterwards: the version the flow uses is the one read back, so nothing is rewritten.
+    await env.resetRequests();
+    await d.reconcile();
+    expect(adobeCalls(await env.requests()).writes).toBe(0);
   });
 
   it('disables and re-enables the flow through the action endpoint', async () => {
@@ -84,12 +91,17 @@ describe('updating in place what Adobe updates in place', () => {
     await d.converge();
     d.setSpec((s) => ({ ...s, enabled: false }));
     const off = await d.reconcile();
-    expect((await chainOf(env, off.status)).flow?.state).toBe('disabled');
-    expect(off.status.flow?.state).toBe('disabled');
+    // Adobe passes through `disabling`: the engine looks again rather than assume it landed.
+    expect((await chainOf(env, off.status)).flow?.state).toBe('disabling');
+    expect(off.action.requeueAfterMs).not.toBeNull();
     expect(off.events.map((e) => e.reason)).toEqual([EVENT_REASONS.Disabled]);
+    const settled = await d.converge();
+    expect((await chainOf(env, settled.status)).flow?.state).toBe('disabled');
+    expect(settled.status.flow?.state).toBe('disabled');
     d.setSpec((s) => ({ ...s, enabled: true }));
-    const on = await d.reconcile();
+    const on = await d.converge();
     expect((await chainOf(env, on.status)).flow?.state).toBe('enabled');
+    expect(on.status.flow?.state).toBe('enabled');
     expect(isReady(on)).toBe(true);
   });
 

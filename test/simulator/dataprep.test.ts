@@ -92,7 +92,9 @@ describe('Data Prep mapping sets', () => {
       mappings: [{ sourceType: 'text/x.schema-path', source: 'data.time', destination: '_simtenant.time' }],
     });
     expect(put2.body.version).toBe(2);
-    expect((await h.call('GET', `${DP}/${id}`)).body.version).toBe(2);
+    // DP-OAS: `version` defaults to 0, so a GET without it answers the first version, not the latest.
+    expect((await h.call('GET', `${DP}/${id}`)).body.version).toBe(0);
+    expect((await h.call('GET', `${DP}/${id}?version=2`)).body.version).toBe(2);
     const v0 = await h.call('GET', `${DP}/${id}?version=0`);
     expect(v0.body.mappings[0].source).toBe('data.distinct_id');
     const v1 = await h.call('GET', `${DP}/${id}?version=1`);

@@ -146,8 +146,19 @@ describe('flow updates and actions', () => {
     const off = await act('DISABLE');
     expect(off.status).toBe(200);
     expect(off.body).toEqual({ id: flowId, etag: expect.stringMatching(/^".+"$/) });
+    // The disable passes through `disabling`: no action and no update applies meanwhile.
+    const state = async () => (await h.call('GET', `${FS}/flows/${flowId}`)).body.items[0].state;
+    expect(await state()).toBe('disabling');
+    const during = await act('enable');
+    expect(errorType(during.body)).toBe('FLOW-1422-400');
+    expect(during.body.errorMessage).toContain('current state disabling');
+    await h.advance(1_100, false);
+    expect(await state()).toBe('disabled');
     expect(errorType((await act('disable')).body)).toBe('FLOW-1422-400');
     expect((await act('Enable')).status).toBe(200);
+    expect(await state()).toBe('enabled-finalizing');
+    await h.advance(1_100, false);
+    expect(await state()).toBe('enabled');
     expect(errorType((await act('explode')).body)).toBe('FLOW-1453-400');
     expect(
       errorType((await h.call('POST', `${FS}/flows/${flowId}/action?op=disable&subOp=PROGRESS`)).body),
@@ -176,7 +187,7 @@ describe('flow updates and actions', () => {
         { op: 'replace', path: '/name', value: 'New dataflow name' },
         {
           op: 'replace',
-          path: '/transformations/0',
+          path: '/transformations/1',
           value: { name: 'Mapping', params: { mappingId: ids.mappingId, mappingVersion: 1 } },
         },
       ],
@@ -187,7 +198,38 @@ describe('flow updates and actions', () => {
     expect(item.name).toBe('New dataflow name');
     expect(item.scheduleParams.frequency).toBe('day');
     expect(item.scheduleParams.interval).toBe('2');
-    expect(item.transformations[0].params.mappingVersion).toBe('1');
+    // Adobe's own flow example keeps a Copy transformation before Mapping.
+    expect(item.transformations.map((t: { name: string }) => t.name)).toEqual(['Copy', 'Mapping']);
+    expect(item.transformations[1].params.mappingVersion).toBe('1');
+    // Patching index 0 as if Mapping were first overwrites the Copy entry: two Mappings are refused.
+    const blind = await h.call(
+      'PATCH',
+      path,
+      [
+        {
+          op: 'replace',
+          path: '/transformations/0',
+          value: { name: 'Mapping', params: { mappingId: ids.mappingId, mappingVersion: 1 } },
+        },
+      ],
+      { 'if-match': await etag() },
+    );
+    expect(errorType(blind.body)).toBe('FLOW-1459-400');
+    // JSON Patch `replace` needs a value (RFC 6902); to `once`, interval and backfill must go.
+    const noValue = await h.call('PATCH', path, [{ op: 'replace', path: '/scheduleParams/interval' }], {
+      'if-match': await etag(),
+    });
+    expect(errorType(noValue.body)).toBe('FLOW-1455-400');
+    const onceKeepingBackfill = await h.call(
+      'PATCH',
+      path,
+      [
+        { op: 'replace', path: '/scheduleParams/frequency', value: 'once' },
+        { op: 'remove', path: '/scheduleParams/interval' },
+      ],
+      { 'if-match': await etag() },
+    );
+    expect(errorType(onceKeepingBackfill.body)).toBe('FLOW-1459-400');
 
     const badInterval = await h.call(
       'PATCH',
@@ -199,7 +241,7 @@ describe('flow updates and actions', () => {
     const badVersion = await h.call(
       'PATCH',
       path,
-      [{ op: 'replace', path: '/transformations/0/params/mappingVersion', value: '7' }],
+      [{ op: 'replace', path: '/transformations/1/params/mappingVersion', value: '7' }],
       { 'if-match': await etag() },
     );
     expect(errorType(badVersion.body)).toBe('FLOW-1412-400');

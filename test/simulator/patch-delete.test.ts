@@ -47,6 +47,12 @@ describe('PATCH with JSON Patch and If-Match', () => {
     expect(quoted.body.id).toBe(id);
     expect(quoted.body.etag).toMatch(/^".*"$/);
     expect(quoted.body.etag).not.toBe(first);
+    // The patched connection is `updating` for a while: a second update is refused (1416) meanwhile.
+    const busy = await h.call('PATCH', path, [{ op: 'replace', path: '/name', value: 'busy' }], {
+      'if-match': quoted.body.etag,
+    });
+    expect(errorType(busy.body)).toBe('FLOW-1416-400');
+    await h.advance(1_100, false);
     const unquoted = await h.call('PATCH', path, [{ op: 'REPLACE', path: '/name', value: 'unquoted' }], {
       'if-match': quoted.body.etag.slice(1, -1),
     });
@@ -150,6 +156,11 @@ describe('DELETE', () => {
 
   it('refuses to delete a base connection a flow still uses (1418), and the connections a flow uses (1447)', async () => {
     const ids = await h.chain();
+    // New source/target connections are `inProgress` for a while: no delete or update (1416).
+    expect(errorType((await h.call('DELETE', `${FS}/sourceConnections/${ids.sourceId}`)).body)).toBe(
+      'FLOW-1416-400',
+    );
+    await h.advance(1_100, false);
     const base = await h.call('DELETE', `${FS}/connections/${ids.baseId}`);
     expect(errorType(base.body)).toBe('FLOW-1418-400');
     expect((await h.call('DELETE', `${FS}/sourceConnections/${ids.sourceId}`)).body.type).toContain(
@@ -159,7 +170,26 @@ describe('DELETE', () => {
       'FLOW-1447-400',
     );
 
+    const flowEtag = (await h.call('GET', `${FS}/flows/${ids.flowId}`)).body.items[0].etag;
     expect((await h.call('DELETE', `${FS}/flows/${ids.flowId}`)).status).toBe(204);
+    // Gone for a GET, but delete-finalizing: still holding its connections, and not deletable again.
+    expect((await h.call('GET', `${FS}/flows/${ids.flowId}`)).status).toBe(404);
+    const patch = await h.call(
+      'PATCH',
+      `${FS}/flows/${ids.flowId}`,
+      [{ op: 'replace', path: '/name', value: 'x' }],
+      {
+        'if-match': flowEtag,
+      },
+    );
+    expect(errorType(patch.body)).toBe('FLOW-1457-400');
+    expect(errorType((await h.call('DELETE', `${FS}/flows/${ids.flowId}`)).body)).toBe('FLOW-1458-400');
+    expect(errorType((await h.call('DELETE', `${FS}/sourceConnections/${ids.sourceId}`)).body)).toBe(
+      'FLOW-1447-400',
+    );
+    expect(errorType((await h.call('DELETE', `${FS}/connections/${ids.baseId}`)).body)).toBe('FLOW-1418-400');
+    await h.advance(1_100, false);
+    expect((await h.call('DELETE', `${FS}/flows/${ids.flowId}`)).status).toBe(404);
     expect((await h.call('DELETE', `${FS}/sourceConnections/${ids.sourceId}`)).status).toBe(204);
     expect((await h.call('DELETE', `${FS}/targetConnections/${ids.targetId}`)).status).toBe(204);
     expect((await h.call('DELETE', `${FS}/connections/${ids.baseId}`)).status).toBe(204);

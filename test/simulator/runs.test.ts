@@ -117,9 +117,13 @@ describe('runs on the simulated clock', () => {
     await h.advance(24 * 60 * MIN); // 96 intervals
     const all = await runs(flowId);
     expect(all.items).toHaveLength(10);
-    const page1 = await runs(flowId, '&limit=4&orderby=-metrics.durationSummary.startedAtUTC');
+    // Sorting on a nested field is not documented (1433); `createdAt` is.
+    const undocumented = await runs(flowId, '&orderby=-metrics.durationSummary.startedAtUTC');
+    expect(undocumented.type).toBe('https://ns.adobe.com/aep/errors/FLOW-1433-400');
+    const page1 = await runs(flowId, '&limit=4&orderby=-createdAt');
     expect(page1.items).toHaveLength(4);
-    const page2 = (await h.call('GET', `${FS}${page1._links.next.href}`)).body;
+    const token = new URL(page1._links.next.href, 'http://x').searchParams.get('continuationToken');
+    const page2 = await runs(flowId, `&limit=4&orderby=-createdAt&continuationToken=${token}`);
     expect(page2.items).toHaveLength(4);
     const starts = [...page1.items, ...page2.items].map(
       (r: { metrics: { durationSummary: { startedAtUTC: number } } }) =>
@@ -181,6 +185,7 @@ describe('runs on the simulated clock', () => {
     await h.advance(MIN);
     expect((await runs(flowId)).items.length).toBeGreaterThan(0);
     await h.call('DELETE', `${FS}/flows/${flowId}`);
+    await h.advance(1_100); // the deletion finalizes
     expect((await runs(flowId)).items).toEqual([]);
   });
 });
@@ -229,7 +234,7 @@ describe('405 and unknown paths', () => {
 });
 
 describe('ad-hoc runs', () => {
-  it('are created with POST /runs, read scheduled until they start, then complete', async () => {
+  it('are created with POST /runs for a once flow, answered with the full run, scheduled, then complete', async () => {
     const h = await Harness.start();
     try {
       const { flowId } = await h.chain({
@@ -240,19 +245,112 @@ describe('ad-hoc runs', () => {
       const now = Math.floor(Date.now() / 1000);
       const r = await h.call('POST', `${FS}/runs`, {
         flowId,
-        params: { startTime: now + 600, windowStartTime: now - 3600, windowEndTime: now },
+        params: { windowStartTime: String(now - 3600), windowEndTime: String(now) },
       });
       expect(r.status).toBe(201);
-      expect(r.body).toEqual({ id: expect.any(String), etag: expect.stringMatching(/^".+"$/) });
+      // EN create-flow-runs.md: the full run, with its params, status scheduled and no activities.
+      expect(r.body).toMatchObject({
+        id: expect.any(String),
+        flowId,
+        etag: expect.stringMatching(/^".+"$/),
+        params: { windowStartTime: String(now - 3600), windowEndTime: String(now) },
+        metrics: { statusSummary: { status: 'scheduled' } },
+        activities: [],
+      });
+      expect(r.body.metrics.durationSummary).toBeUndefined();
       const run = async () => (await h.call('GET', `${FS}/runs/${r.body.id}`)).body.items[0];
-      expect((await run()).metrics.statusSummary.status).toBe('scheduled');
-      expect((await run()).activities[0].durationSummary.extensions.windowStart).toBe((now - 3600) * 1000);
+      expect((await run()).state).toBe('scheduled');
       await h.advance(11 * MIN);
       expect((await run()).metrics.statusSummary.status).toBe('success');
+      expect((await run()).activities[0].durationSummary.extensions.windowStart).toBe((now - 3600) * 1000);
       const missing = await h.call('POST', `${FS}/runs`, { flowId: '0a000000-0000-4000-8000-000000000000' });
       expect(missing.body.type).toBe('https://ns.adobe.com/aep/errors/FLOW-1430-400');
       const empty = await h.call('POST', `${FS}/runs`, { flowId: '' });
       expect(empty.body.type).toBe('https://ns.adobe.com/aep/errors/FLOW-1446-400');
+      // FS-OAS: "the flow must be scheduled for one-time ingestion".
+      const repeating = await h.chain({ startTime: now, frequency: 'minute', interval: 15 });
+      expect((await h.call('POST', `${FS}/runs`, { flowId: repeating.flowId })).status).toBe(400);
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('re-triggers a failed run with op=re-trigger (the OAS spelling RE_TRIGGER too), nothing else', async () => {
+    const h = await Harness.start();
+    try {
+      const { flowId } = await h.chain({
+        startTime: Math.floor(Date.now() / 1000),
+        frequency: 'minute',
+        interval: 15,
+      });
+      await h.control('POST', 'runs', { flowId, outcomes: [{ status: 'failed' }, { status: 'success' }] });
+      await h.advance(2 * MIN);
+      const [failed] = (await h.call('GET', `${FS}/runs?property=flowId==${flowId}`)).body.items;
+      expect(failed.metrics.statusSummary.status).toBe('failed');
+      const bad = await h.call('POST', `${FS}/runs/${failed.id}/action?op=retrigger`);
+      expect(bad.status).toBe(400);
+      const r = await h.call('POST', `${FS}/runs/${failed.id}/action?op=re-trigger`);
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ id: expect.any(String), etag: expect.stringMatching(/^".+"$/) });
+      expect(r.body.id).not.toBe(failed.id);
+      const upper = await h.call('POST', `${FS}/runs/${failed.id}/action?op=RE_TRIGGER`);
+      expect(upper.status).toBe(200);
+      await h.advance(2 * MIN);
+      const retried = (await h.call('GET', `${FS}/runs/${r.body.id}`)).body.items[0];
+      expect(retried.activities[0].durationSummary.extensions.windowStart).toBe(
+        failed.activities[0].durationSummary.extensions.windowStart,
+      );
+      // A successful run with records is not re-triggered.
+      const ok = await h.call('POST', `${FS}/runs/${retried.id}/action?op=re-trigger`);
+      expect(ok.body.type).toBe('https://ns.adobe.com/aep/errors/FLOW-1422-400');
+    } finally {
+      await h.close();
+    }
+  });
+});
+
+describe('run shapes from Adobe examples', () => {
+  it('produces partialSuccess, a queued run with only statusSummary, and runs with only a top-level state', async () => {
+    const h = await Harness.start();
+    try {
+      const { flowId } = await h.chain({
+        startTime: Math.floor(Date.now() / 1000),
+        frequency: 'minute',
+        interval: 15,
+      });
+      await h.control('POST', 'runs', {
+        flowId,
+        outcomes: [
+          { status: 'partialSuccess', inputRecordCount: 100, failedRecordCount: 7 },
+          { status: 'failed', shape: 'stateOnly' },
+          { status: 'success', queuedMs: 5 * MIN },
+        ],
+      });
+      await h.advance(31 * MIN);
+      const items = (await h.call('GET', `${FS}/runs?property=flowId==${flowId}&orderby=createdAt`)).body
+        .items;
+      expect(items).toHaveLength(3);
+      expect(items[0]).toMatchObject({
+        state: 'partialSuccess',
+        metrics: {
+          statusSummary: { status: 'partialSuccess' },
+          recordSummary: { inputRecordCount: 100, outputRecordCount: 93, failedRecordCount: 7 },
+        },
+      });
+      expect(items[1].state).toBe('failed');
+      expect(items[1].metrics.statusSummary.status).toBeUndefined();
+      expect(items[2]).toMatchObject({
+        state: 'scheduled',
+        metrics: { statusSummary: { status: 'scheduled' } },
+      });
+      expect(items[2].metrics.durationSummary).toBeUndefined();
+      const flow = (await h.call('GET', `${FS}/flows/${flowId}`)).body.items[0];
+      expect(flow.lastRunDetails.state).toBe('failed');
+      const byState = await h.call(
+        'GET',
+        `${FS}/runs?property=flowId==${flowId}&property=state==partialSuccess`,
+      );
+      expect(byState.body.items.map((r: { id: string }) => r.id)).toEqual([items[0].id]);
     } finally {
       await h.close();
     }
@@ -279,7 +377,7 @@ describe('run links and optional If-Match on actions', () => {
       expect(a).toEqual(b);
       expect((await h.call('GET', `${FS}/flows/0a000000-0000-4000-8000-000000000000/runs`)).status).toBe(404);
 
-      const stale = await h.call('POST', `${FS}/flows/${flowId}/action?op=disable`, undefined, {
+      const stale = await h.call('POST', `${FS}/flows/${flowId}/action?op=DISABLE`, undefined, {
         'if-match': '"stale"',
       });
       expect(stale.status).toBe(412);

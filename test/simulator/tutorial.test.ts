@@ -57,7 +57,13 @@ describe("the Mixpanel tutorial's request sequence", () => {
     expect(got.body.items).toHaveLength(1);
     const item = got.body.items[0];
     expect(item.state).toBe('enabled');
-    expect(item.scheduleParams).toEqual({ startTime: '1625040887', frequency: 'minute', interval: '15' });
+    // backfill defaults to true in the flow spec's scheduleSpec; Adobe's GET example shows it stored.
+    expect(item.scheduleParams).toEqual({
+      startTime: '1625040887',
+      frequency: 'minute',
+      interval: '15',
+      backfill: 'true',
+    });
     expect(item.inheritedAttributes.sourceConnections[0]).toEqual({
       id: sourceId,
       connectionSpec: { id: MIXPANEL_SPEC, version: '1.0' },
@@ -74,8 +80,10 @@ describe("the Mixpanel tutorial's request sequence", () => {
     const disabled = await h.call('POST', `${FS}/flows/${flow.body.id}/action?op=disable`);
     expect(disabled.status).toBe(200);
     expect(disabled.body.etag).not.toBe(flow.body.etag);
+    await h.advance(1_100, false); // past `disabling`
     const enabled = await h.call('POST', `${FS}/flows/${flow.body.id}/action?op=ENABLE`);
     expect(enabled.status).toBe(200);
+    await h.advance(1_100, false); // past `enabled-finalizing`
     expect((await h.call('GET', `${FS}/flows/${flow.body.id}`)).body.items[0].state).toBe('enabled');
   });
 
@@ -177,18 +185,26 @@ describe("the Mixpanel tutorial's request sequence", () => {
       `${FS}/connections/${baseId}/explore?objectType=rest&object=json&fileType=json&preview=true&sourceParams=${params(p)}`;
     expect((await h.call('GET', path('1'))).status).toBe(200);
 
+    // Adobe's wording for a REST provider's refusal (EN oracle-netsuite-activities.md), HTTP status inside.
     await h.control('POST', 'mixpanel', { invalidUsernames: ['bad.user'] });
     const creds = await h.call('GET', path('1'));
     expect(creds.status).toBe(400);
     expect(errorType(creds.body)).toBe('FLOW-1100-400');
-    expect(creds.body.errorDetails).toBe('INVALID_CREDENTIALS');
+    expect(creds.body.errorMessage).toBe(
+      'The request could not be processed. Error from flow provider: The request could not be processed. Rest call failed with client error, status code 401 Unauthorized, please check your activity settings.',
+    );
     expect(JSON.stringify(creds.body)).not.toContain('s3cret');
 
     await h.control('POST', 'mixpanel', { invalidUsernames: [], invalidProjectIds: ['404'] });
     const project = await h.call('GET', path('404'));
-    expect(project.body.errorDetails).toBe('INVALID_PROJECT');
+    expect(project.body.errorMessage).toContain('status code 400 BadRequest');
     expect((await h.call('GET', path('1'))).status).toBe(200);
-    await h.control('POST', 'mixpanel', { invalidProjectIds: [] });
+    await h.control('POST', 'mixpanel', { invalidProjectIds: [], unavailableProjectIds: ['503'] });
+    const other = await h.call('GET', path('503'));
+    expect(other.body.errorMessage).toBe(
+      'The request could not be processed. Error from flow provider: Unknown error while processing request.',
+    );
+    await h.control('POST', 'mixpanel', { unavailableProjectIds: [] });
   });
 
   it('rejects explore without valid sourceParams', async () => {
