@@ -21,7 +21,7 @@ import {
 import type { ReconcileContext } from './context.js';
 import { reconcileDeletion } from './delete.js';
 import { desiredChain, resolveMixpanel, resolvePlatform } from './desired.js';
-import { errorPolicy } from './error-policy.js';
+import { waitsForChange } from './error-policy.js';
 import { asReconcileError, ENGINE_MESSAGES, ReconcileError } from './errors.js';
 import { EVENT_REASONS, normal } from './events.js';
 import { stableHash } from './hash.js';
@@ -253,6 +253,6 @@ function failure(
     );
   }
   // What the error policy will not retry on its own is not retried by a resync either.
-  if (errorPolicy(e, 1).requeueAfterMs === null) s.status.terminalFingerprint = ctx.fingerprint;
+  if (waitsForChange(e)) s.status.terminalFingerprint = ctx.fingerprint;
   return s.fail(e, ...others);
 }

@@ -79,3 +79,10 @@ export function errorPolicy(
       return Action.requeue(e.retryAfterMs ?? backoffDelay(attempts, opts, random));
   }
 }
+
+/**
+ * Whether the policy leaves `error` alone until the spec or a Secret changes (Terminal,
+ * Unsupported): then the engine records it as terminal, so a resync calls Adobe 0 times.
+ */
+export const waitsForChange = (error: ReconcileError): boolean =>
+  errorPolicy(error, 1).requeueAfterMs === null;

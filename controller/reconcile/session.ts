@@ -11,6 +11,7 @@ import {
 } from './conditions.js';
 import { nopLogger, type EngineLogger, type ReconcileContext } from './context.js';
 import type { MissingSecret } from './desired.js';
+import { waitsForChange } from './error-policy.js';
 import { ENGINE_MESSAGES, ReconcileError, statusWriteFailed } from './errors.js';
 import { EVENT_REASONS, warning, type EngineEvent } from './events.js';
 import type { DataflowObject, DataflowStatus } from './types.js';
@@ -79,7 +80,7 @@ export class Session {
    */
   fail(error: ReconcileError, ...others: ConditionInput[]): ReconcileError {
     this.conclude(syncedFailure(this.obj.generation, error.reason, error.message), ...others);
-    if (error.kind === 'Terminal') this.emit(warning(EVENT_REASONS.TerminalError, error.message));
+    if (waitsForChange(error)) this.emit(warning(EVENT_REASONS.TerminalError, error.message));
     if (error.kind === 'Credentials') this.emit(warning(EVENT_REASONS.CredentialsRejected, error.message));
     return error;
   }

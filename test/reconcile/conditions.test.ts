@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { toReconcileError } from '../../controller/adobe/errors.js';
+import { detail, toReconcileError } from '../../controller/adobe/errors.js';
 import { MAX_PENDING_DELETIONS, statusSchema } from '../../controller/api/index.js';
 import { FlowServiceError, type FlowServiceErrorKind } from '../../controller/flowservice/index.js';
 import {
@@ -131,6 +131,12 @@ describe('actions and the error policy', () => {
   it.each([
     { reason: 'terminal waits for a change', e: error('Terminal'), want: null },
     {
+      reason: 'an operation Adobe refuses for the org waits for a change',
+      e: error('Unsupported'),
+      want: null,
+    },
+    { reason: 'Adobe finishing a transition is waited out with backoff', e: error('Busy'), want: 1_000 },
+    {
       reason: 'rejected credentials wait long',
       e: error('Credentials'),
       want: ERROR_POLICY_DEFAULTS.credentialsRetryMs,
@@ -151,6 +157,25 @@ describe('actions and the error policy', () => {
     },
   ])('$reason', ({ e, want }) => {
     expect(errorPolicy(e, 1, {}, () => 1).requeueAfterMs).toBe(want);
+  });
+
+  it('makes Adobe codes that mean "later" Busy and a refused PATCH Unsupported, in the adapter', () => {
+    const coded = (adobeShortCode: string, adobeMessage = '') =>
+      toReconcileError(
+        new FlowServiceError({
+          kind: 'validation',
+          operation: 'connections.patch',
+          adobeShortCode,
+          adobeMessage,
+        }),
+      );
+    expect(coded('1416')).toMatchObject({ kind: 'Busy', reason: CONDITION_REASONS.AdobeBusy });
+    expect(coded('1422', 'state delete-finalizing')).toMatchObject({ kind: 'Busy' });
+    expect(coded('1422', 'state enabled')).toMatchObject({ kind: 'Terminal' });
+    expect(coded('1445')).toMatchObject({ kind: 'Unsupported', reason: CONDITION_REASONS.ValidationFailed });
+    expect(coded('1445').message).toBe(
+      ENGINE_MESSAGES.terminal(detail(coded('1445').cause as FlowServiceError)),
+    );
   });
 
   it('covers every kind', () => {
