@@ -1,8 +1,13 @@
 /** One error type for every Flow Service / Data Prep / Catalog / IMS failure, classified once. */
 
-/** What went wrong, as the engine decides on it (design §4 "Errors, classified once"). */
+/**
+ * What went wrong, classified once here from the HTTP status (design §4 "Errors, classified once").
+ * The Adobe adapter (adobe/errors.ts) only says what each kind means for a reconcile, reading
+ * `adobeShortCode` where Adobe's code says more than "rejected" (a transitional state, a feature
+ * not enabled).
+ */
 export type FlowServiceErrorKind =
-  | 'validation' // 400/422 (and other 4xx): terminal for this generation
+  | 'validation' // 400/422 (and other 4xx): Adobe rejected the request; `adobeShortCode` says why
   | 'unauthorized' // 401 after one token refresh, or IMS rejected the credentials
   | 'forbidden' // 403
   | 'not-found' // 404
