@@ -117,6 +117,11 @@ export const statusSchema: SchemaNode = obj('Observed state, written by the cont
     pendingDeletion,
     MAX_PENDING_DELETIONS,
   ),
+  settlingSince: str(
+    'While Adobe is still settling (a flow moving between states, replaced resources it will not delete yet): when that began. The controller looks again after as long as it has lasted (1 s to 5 min).',
+    64,
+    { format: 'date-time' },
+  ),
   lastSyncedAt: str('When the controller last confirmed the chain matches the spec.', 64, {
     format: 'date-time',
   }),

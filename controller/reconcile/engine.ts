@@ -33,17 +33,11 @@ import type { AdobePort } from './ports.js';
 import { pollRuns } from './run-monitor.js';
 import { healthCondition } from './runs.js';
 import { Session } from './session.js';
+import { settled, settleRecheck } from './settle.js';
 import type { DataflowObject } from './types.js';
 
 /** Observe→plan→act passes per reconcile (412 conflicts and adoptions re-plan at once). */
 export const MAX_PASSES = 3;
-
-/**
- * When Adobe is still settling (a flow toggle in flight, replaced resources it will not delete yet),
- * the reconcile succeeded but looks again after this long. A fixed delay, not a backoff: backoff is
- * for errors (Action). Adobe's transitions take seconds (the simulator's: 1 s).
- */
-export const SETTLE_RECHECK_MS = 1_000;
 
 /** Reconciles `object`: resolves with the next Action, or throws a ReconcileError. */
 export async function reconcile(object: DataflowObject, ctx: ReconcileContext): Promise<Action> {
@@ -129,7 +123,9 @@ async function apply(s: Session): Promise<Action> {
         ? readyNot(s.obj.generation, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.transitioning)
         : readyAvailable(s.obj.generation);
       s.conclude(syncedCondition(s, plan.notices), ready, ...health);
-      return transitioning || cleanupPending ? Action.requeue(SETTLE_RECHECK_MS) : Action.awaitChange();
+      if (transitioning || cleanupPending) return Action.requeue(settleRecheck(s.status, s.now));
+      settled(s.status);
+      return Action.awaitChange();
     } catch (err) {
       if (held && err instanceof ReconcileError && err.reason === CONDITION_REASONS.DeletionsPending)
         throw err;
