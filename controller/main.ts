@@ -12,10 +12,10 @@ import { hostname } from 'node:os';
 import { createLogger } from './logging.js';
 import { createAdobeConnector } from './adobe/index.js';
 import { ConfigError, loadConfig, type ControllerConfig } from './config.js';
-import type { EngineFn } from './manager/engine-port.js';
+import type { EngineFn } from './manager/dataflow-reconciler.js';
 import { Manager } from './manager/manager.js';
 import { createMonitoringMetrics, observeReconcile } from './metrics/monitoring.js';
-import { describeOperation, reconcile, type Operation } from './reconcile/index.js';
+import { errorPolicy, reconcile } from './reconcile/index.js';
 
 /** Exit codes of the process. */
 export const EXIT_CODES = { ok: 0, failed: 1, badConfig: 2 } as const;
@@ -55,21 +55,19 @@ async function main(): Promise<void> {
     },
     { logger: log.child({ component: 'flowservice' }), observer: monitoring.flowService.observer },
   );
-  const engine: EngineFn = (input, deps) =>
-    observeReconcile(monitoring.dataflows, input.object, () =>
-      reconcile(input, {
-        connect: connector.connect,
-        onProgress: deps.onProgress,
-        logger: deps.logger,
-        runs: { observer: monitoring.dataflows.runs },
-      }),
-    );
+  // kube-rs `run(reconcile, error_policy, ctx)`: the engine with its process-wide collaborators.
+  const engine: EngineFn = (object, ctx) =>
+    reconcile(object, {
+      ...observeReconcile(monitoring.dataflows, object, ctx),
+      connect: connector.connect,
+      runs: { observer: monitoring.dataflows.runs },
+    });
   const identity = `${process.env.POD_NAME || hostname()}_${randomUUID()}`;
   const manager = new Manager({
     config,
     kubeConfig: kc,
     engine,
-    describe: (op: never) => describeOperation(op as Operation),
+    errorPolicy: (error, attempts) => errorPolicy(error, attempts),
     log,
     identity,
     onLostLeadership: () => process.exit(EXIT_CODES.failed),

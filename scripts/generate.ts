@@ -1,4 +1,4 @@
-/** `npm run generate`: writes the CRD and the TS types from controller/api's schema source. */
+/** `npm run generate`: writes the CRD (and the chart's copy) and the TS types from controller/api's schema source. */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,8 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Files the generator owns, relative to the repository root. */
 export const GENERATED = {
   crd: 'crds/aepflows.io_mixpaneldataflows.yaml',
+  /** The chart ships the same CRD (it cannot read files outside its folder). */
+  chartCrd: 'charts/mixpanel-dataflow-controller/files/crds/aepflows.io_mixpaneldataflows.yaml',
   types: 'controller/api/types.generated.ts',
 } as const;
 
@@ -19,8 +21,10 @@ export const GENERATED = {
 export async function generatedFiles(): Promise<Record<string, string>> {
   const typesPath = join(ROOT, GENERATED.types);
   const options = (await resolveConfig(typesPath)) ?? {};
+  const crd = renderCrdYaml();
   return {
-    [GENERATED.crd]: renderCrdYaml(),
+    [GENERATED.crd]: crd,
+    [GENERATED.chartCrd]: crd,
     [GENERATED.types]: await format(renderTypes(), { ...options, filepath: typesPath }),
   };
 }

@@ -1,7 +1,7 @@
 /** Shared simulator state and the request context every handler receives. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { CallContext, Ims } from './auth.js';
-import type { SimClock } from './clock.js';
+import type { Clock } from './clock.js';
 import type { Reply } from './http.js';
 import type { RunEngine } from './runs.js';
 import type { SimSettings } from './settings.js';
@@ -53,7 +53,7 @@ export class MixpanelMarks {
 /** Everything the simulator holds. */
 export interface Sim {
   config: SimConfig;
-  clock: SimClock;
+  clock: Clock;
   store: Store;
   ims: Ims;
   runs: RunEngine;

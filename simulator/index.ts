@@ -1,7 +1,7 @@
 /** Public entry: start a Flow Service / Data Prep / Catalog / Schema Registry / IMS simulator on one port. */
 import type { AddressInfo } from 'node:net';
 import { Ims } from './auth.js';
-import { SimClock } from './clock.js';
+import { SimClock, type Clock } from './clock.js';
 import type { Route, Sim, SimConfig } from './context.js';
 import { MixpanelMarks } from './context.js';
 import { Counters } from './control.js';
@@ -25,6 +25,8 @@ import { createSimServer } from './server.js';
 import { defaultSettings, updateSettings } from './settings.js';
 import { Store } from './store.js';
 import { Transitions } from './transitions.js';
+
+export { ManualClock, SimClock, type Clock } from './clock.js';
 
 /** Options for startSimulator. */
 export interface SimulatorOptions {
@@ -50,9 +52,17 @@ export interface SimulatorOptions {
   clockOffsetMs?: number;
   /** Schemas and datasets that exist from the start with fixed ids (kept across reset). */
   fixtures?: SimulatorFixtures;
+  /**
+   * The simulated clock (default: real time plus what the control API advances). Tests pass a
+   * `ManualClock` so that latency, rate-limit windows and token expiry move only when they say.
+   */
+  clock?: Clock;
   /** Initial strictness settings, as `POST /__simulator/settings` takes them (kept across reset). */
   settings?: Record<string, unknown>;
-  /** Simulated time moves only through `POST /__simulator/clock` (virtual time for tests). */
+  /**
+   * Without `clock`: simulated time moves only through `POST /__simulator/clock` (virtual time
+   * for tests; injected latency still waits in real time).
+   */
   manualClock?: boolean;
 }
 
@@ -98,8 +108,7 @@ function resolveConfig(opts: SimulatorOptions): SimConfig {
   };
 }
 
-function buildSim(config: SimConfig, manualClock: boolean, ledger: RunLedger): Sim {
-  const clock = new SimClock(config.clockOffsetMs, manualClock);
+function buildSim(config: SimConfig, clock: Clock, ledger: RunLedger): Sim {
   const store = new Store();
   const mixpanel = new MixpanelMarks();
   // Runs of a flow whose Mixpanel account or project is marked invalid fail like a copy error.
@@ -158,7 +167,11 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Runni
   const config = resolveConfig(opts);
   const ledger = new RunLedger();
   const requestLog = new RequestLog();
-  const sim = buildSim(config, opts.manualClock ?? false, ledger);
+  const sim = buildSim(
+    config,
+    opts.clock ?? new SimClock(config.clockOffsetMs, opts.manualClock ?? false),
+    ledger,
+  );
   const applySettings = () => {
     sim.settings = defaultSettings();
     if (opts.settings) updateSettings(sim.settings, opts.settings);

@@ -156,10 +156,10 @@ export function createSimServer(target: ControlTarget, routes: Route[]): Server 
     const decision = target.faults.decide(
       method,
       pathname,
-      Date.now(),
+      target.sim.clock.now(),
       typeof sandbox === 'string' ? sandbox : undefined,
     );
-    if (decision.delayMs > 0) await new Promise((r) => setTimeout(r, decision.delayMs));
+    if (decision.delayMs > 0) await target.sim.clock.sleep(decision.delayMs);
     if (decision.drop) {
       req.socket.destroy();
       return 'dropped';

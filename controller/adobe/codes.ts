@@ -3,7 +3,10 @@
  * the transitional-state refusals (wait and retry) and the refused connection PATCH (take another way).
  */
 import type { FlowServiceError } from '../flowservice/index.js';
-import type { PortErrorKind } from '../reconcile/ports.js';
+import type { ReconcileErrorKind } from '../reconcile/index.js';
+
+/** The ReconcileError kinds an Adobe code can give a validation error. */
+export type CodedKind = Extract<ReconcileErrorKind, 'Busy' | 'Unsupported'>;
 
 /** Codes that mean "Adobe is finishing a transition": the same request succeeds later. */
 export const BUSY_CODES: ReadonlySet<string> = new Set([
@@ -28,8 +31,8 @@ export const DELETE_UNDER_WAY = '1458';
 const TRANSITIONAL_STATE =
   /\b(finalizing|enabled-finalizing|delete-finalizing|disabling|enabling|updating|inProgress|initializing)\b/i;
 
-/** The port kind a validation error really is, when its code says so. */
-export function portKindByCode(err: FlowServiceError): PortErrorKind | undefined {
+/** The kind a validation error really is, when its code says so. */
+export function kindByCode(err: FlowServiceError): CodedKind | undefined {
   if (err.kind !== 'validation' || err.adobeShortCode === undefined) return undefined;
   const code = err.adobeShortCode;
   if (code === PATCH_NOT_ENABLED) return 'Unsupported';

@@ -1,5 +1,5 @@
 /** Adapter wiring the Flow Service client to the reconcile engine's AdobePort. */
 export { createAdobeConnector, type AdobeConnectorHandle, type ConnectorSettings } from './connector.js';
 export { flowServicePort } from './port.js';
-export { toPortError } from './errors.js';
+export { toReconcileError } from './errors.js';
 export { ADOBE_IDS, ADOBE_VALUES } from './constants.js';

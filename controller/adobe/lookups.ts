@@ -7,7 +7,6 @@
 import type { FlowServiceClient } from '../flowservice/index.js';
 import type {
   ConnectionKind,
-  FlowQuery,
   ObservedConnection,
   ObservedFlow,
   ObservedMappingSet,
@@ -57,19 +56,22 @@ export async function findConnection(
   return null;
 }
 
-/** The flow that reads exactly this source and writes exactly this target (`[]` on the array filter). */
-export async function findFlow(client: FlowServiceClient, q: FlowQuery): Promise<ObservedFlow | null> {
-  for await (const page of client.flows.pages({
-    property: [`sourceConnectionIds[]==${q.sourceConnectionId}`],
-  })) {
-    const hit = page.items.find(
-      (f) =>
-        f.sourceConnectionIds.includes(q.sourceConnectionId) &&
-        f.targetConnectionIds.includes(q.targetConnectionId),
-    );
-    if (hit) return toFlow(hit);
-  }
-  return null;
+/** Every source connection that reads through this base connection (a documented filter). */
+export async function listSourceConnections(
+  client: FlowServiceClient,
+  baseConnectionId: string,
+): Promise<ObservedConnection[]> {
+  const all = await client.sourceConnections.listAll({ property: [`baseConnectionId==${baseConnectionId}`] });
+  return (all as AnyConnection[]).filter((c) => c.baseConnectionId === baseConnectionId).map(toConnection);
+}
+
+/** Every flow that reads this source connection (`[]` on the array filter, as documented). */
+export async function listFlowsOfSource(
+  client: FlowServiceClient,
+  sourceConnectionId: string,
+): Promise<ObservedFlow[]> {
+  const all = await client.flows.listAll({ property: [`sourceConnectionIds[]==${sourceConnectionId}`] });
+  return all.filter((f) => f.sourceConnectionIds.includes(sourceConnectionId)).map(toFlow);
 }
 
 /**

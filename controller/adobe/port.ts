@@ -1,10 +1,10 @@
 /** The engine's AdobePort implemented with the Flow Service client. */
-import type { FlowServiceClient } from '../flowservice/index.js';
-import type { AdobePort, ConnectionKind, ExploreOutcome, FlowQuery, Written } from '../reconcile/ports.js';
+import { isFlowServiceError, type FlowServiceClient } from '../flowservice/index.js';
+import type { AdobePort, ConnectionKind, ExploreOutcome, Written } from '../reconcile/ports.js';
 import { DELETE_UNDER_WAY } from './codes.js';
 import { ADOBE_IDS, ADOBE_VALUES } from './constants.js';
-import { mapped, orNull, toPortError } from './errors.js';
-import { findConnection, findFlow, findMappingSet } from './lookups.js';
+import { detail, mapped, orNull, toReconcileError } from './errors.js';
+import { findConnection, findMappingSet, listFlowsOfSource, listSourceConnections } from './lookups.js';
 import { listRuns } from './runs.js';
 import { mappingBody, toConnection, toFlow, toMappingSet } from './views.js';
 
@@ -35,6 +35,8 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
     getConnection: (kind, id) => orNull(async () => toConnection(await collection(kind).get(id))),
     findConnectionByName: (kind, name, scope = {}) =>
       mapped(() => findConnection(client, kind, name, scope.baseConnectionId)),
+    listSourceConnections: (baseConnectionId) =>
+      mapped(() => listSourceConnections(client, baseConnectionId)),
     createBaseConnection: (input) =>
       mapped(async () =>
         written(
@@ -49,7 +51,8 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
           }),
         ),
       ),
-    // A refusal (1445) surfaces as PortError 'Unsupported': the engine then replaces the base.
+    // A refusal (1445) surfaces as a ReconcileError of kind 'Unsupported': the engine then
+    // replaces the base.
     updateBaseConnectionAuth: (id, etag, username, password) =>
       mapped(async () =>
         written(
@@ -69,10 +72,14 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
         });
         return { ok: true };
       } catch (err) {
-        const e = toPortError(err);
         // Flow Service relays the provider's refusal as FLOW-1100-400 "Error from flow provider".
-        if (e.kind !== 'Validation' || e.details.code !== ADOBE_VALUES.providerErrorCode) throw e;
-        return { ok: false, problem: exploreProblem(e.message), message: e.message };
+        const refusal =
+          isFlowServiceError(err) &&
+          err.kind === 'validation' &&
+          err.adobeShortCode === ADOBE_VALUES.providerErrorCode;
+        if (!refusal) throw toReconcileError(err);
+        const message = detail(err);
+        return { ok: false, problem: exploreProblem(message), message };
       }
     },
     createSourceConnection: (input) =>
@@ -120,8 +127,8 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
         return { id: m.id, version: m.version };
       }),
     getFlow: (id) => orNull(async () => toFlow(await client.flows.get(id))),
-    // The flow's name is user-facing, so a flow is found by the CR-unique connections it links.
-    findFlow: (q: FlowQuery) => mapped(() => findFlow(client, q)),
+    // The flow's name is user-facing, so a flow is found by the CR-unique source it reads.
+    listFlowsOfSource: (sourceConnectionId) => mapped(() => listFlowsOfSource(client, sourceConnectionId)),
     createFlow: (input) =>
       mapped(async () =>
         written(
@@ -150,11 +157,13 @@ export function flowServicePort(client: FlowServiceClient): AdobePort {
       mapped(async () => written(enabled ? await client.flows.enable(id) : await client.flows.disable(id))),
     // 404: gone; 1458: its deletion is already under way (a retried or repeated delete).
     deleteFlow: async (id) => {
-      try {
-        await orNull(() => client.flows.delete(id));
-      } catch (err) {
-        if (toPortError(err).details.code !== DELETE_UNDER_WAY) throw toPortError(err);
-      }
+      await orNull(async () => {
+        try {
+          await client.flows.delete(id);
+        } catch (err) {
+          if (!isFlowServiceError(err) || err.adobeShortCode !== DELETE_UNDER_WAY) throw err;
+        }
+      });
     },
     listRuns: (flowId, query) => listRuns(client, flowId, query),
   };

@@ -16,6 +16,7 @@ export type AnyConnection = {
   name?: string | undefined;
   state?: string | undefined;
   baseConnectionId?: string | undefined;
+  createdAt?: unknown;
   params?: Record<string, unknown> | undefined;
   data?: Record<string, unknown> | undefined;
 };
@@ -27,6 +28,7 @@ export function toConnection(c: AnyConnection): ObservedConnection {
   const out: ObservedConnection = { id: c.id, etag: c.etag, name: c.name ?? '' };
   if (c.state) out.state = c.state;
   if (c.baseConnectionId) out.baseConnectionId = c.baseConnectionId;
+  if (typeof c.createdAt === 'number') out.createdAt = c.createdAt;
   const projectId = str(c.params?.['projectId']);
   const timezone = str(c.params?.['timezone']);
   const datasetId = str(c.params?.['dataSetId']);

@@ -33,14 +33,6 @@ export const ANNOTATIONS = {
 /** The only value of {@link ANNOTATIONS.paused} that pauses; anything else means not paused. */
 export const PAUSED_VALUE = 'true' as const;
 
-/** Labels the controller may set on objects it creates in Kubernetes (events, leases). */
-export const LABELS = {
-  /** Name of the MixpanelDataflow an object belongs to. */
-  dataflow: 'aepflows.io/dataflow',
-  /** Standard label naming the managing component. */
-  managedBy: 'app.kubernetes.io/managed-by',
-} as const;
-
 /** Condition types the controller maintains in `status.conditions`. */
 export const CONDITION_TYPES = {
   /** The whole chain exists in Adobe and matches the spec. */
@@ -77,6 +69,12 @@ export const MIN_MINUTE_INTERVAL = 15;
 
 /** Values of `spec.deletionPolicy`. */
 export const DELETION_POLICIES = ['Delete', 'Orphan'] as const;
+
+/**
+ * Most replaced resources `status.pendingDeletions` holds (the schema's maxItems). The engine plans
+ * no replacement that would need more, so none is ever dropped from the list (and orphaned).
+ */
+export const MAX_PENDING_DELETIONS = 16;
 
 /** Most mappings one MixpanelDataflow may hold. */
 export const MAX_MAPPINGS = 500;

@@ -1,17 +1,10 @@
 /** Schema defaults, applied the way the API server applies them on every write and read. */
 import { mixpanelDataflowSchema } from './crd.js';
 import type { SchemaNode } from './schema-types.js';
-import type { MixpanelDataflowSpec } from './types.generated.js';
 import { isObject } from './validate-schema.js';
 
 /** The CRD's defaults for spec fields (a test checks these equal the schema's `default:` values). */
 export const SPEC_DEFAULTS = { enabled: true, deletionPolicy: 'Delete' } as const;
-
-/** A spec after defaulting: the defaulted fields are always present. */
-export type DefaultedSpec = MixpanelDataflowSpec & {
-  enabled: boolean;
-  deletionPolicy: NonNullable<MixpanelDataflowSpec['deletionPolicy']>;
-};
 
 function fill(node: SchemaNode, value: unknown): unknown {
   if (node.type === 'array' && Array.isArray(value) && node.items) {
@@ -36,11 +29,4 @@ function fill(node: SchemaNode, value: unknown): unknown {
 /** A copy of a MixpanelDataflow manifest with the CRD's defaults filled in; the input is not changed. */
 export function applyDefaults<T>(manifest: T): T {
   return fill(mixpanelDataflowSchema, manifest) as T;
-}
-
-/** A copy of a spec with the CRD's defaults filled in. */
-export function defaultSpec(spec: MixpanelDataflowSpec): DefaultedSpec {
-  const specNode = mixpanelDataflowSchema.properties?.spec;
-  if (!specNode) throw new Error('schema has no spec');
-  return fill(specNode, spec) as DefaultedSpec;
 }

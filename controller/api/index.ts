@@ -6,7 +6,7 @@ export { isPaused } from './metadata.js';
 export { buildCrd, mixpanelDataflowSchema, printerColumns } from './crd.js';
 export { RULE_MESSAGES, specSchema } from './spec-schema.js';
 export { statusSchema } from './status-schema.js';
-export { SPEC_DEFAULTS, applyDefaults, defaultSpec, type DefaultedSpec } from './defaults.js';
+export { SPEC_DEFAULTS, applyDefaults } from './defaults.js';
 export {
   CEL_SKIPPED_MESSAGE,
   validateMixpanelDataflow,

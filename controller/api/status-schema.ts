@@ -2,6 +2,7 @@
  * The schema of `status`, written only by the controller through the status subresource. Every
  * string and list is bounded; credentials appear only as hashes, never as values.
  */
+import { MAX_PENDING_DELETIONS } from './constants.js';
 import { int, list, obj, str } from './schema-helpers.js';
 import type { SchemaNode } from './schema-types.js';
 
@@ -114,7 +115,12 @@ export const statusSchema: SchemaNode = obj('Observed state, written by the cont
   pendingDeletions: list(
     'Resources replaced after a spec change (e.g. a new source connection) and not yet deleted from Adobe.',
     pendingDeletion,
-    16,
+    MAX_PENDING_DELETIONS,
+  ),
+  settlingSince: str(
+    'While Adobe is still settling (a flow moving between states, replaced resources it will not delete yet): when that began. The controller looks again after as long as it has lasted (1 s to 5 min).',
+    64,
+    { format: 'date-time' },
   ),
   lastSyncedAt: str('When the controller last confirmed the chain matches the spec.', 64, {
     format: 'date-time',

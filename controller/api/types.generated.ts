@@ -174,6 +174,8 @@ export interface MixpanelDataflowStatus {
   terminalFingerprint?: string;
   /** Resources replaced after a spec change (e.g. a new source connection) and not yet deleted from Adobe. */
   pendingDeletions?: PendingDeletion[];
+  /** While Adobe is still settling (a flow moving between states, replaced resources it will not delete yet): when that began. The controller looks again after as long as it has lasted (1 s to 5 min). */
+  settlingSince?: string;
   /** When the controller last confirmed the chain matches the spec. */
   lastSyncedAt?: string;
 }

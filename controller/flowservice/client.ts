@@ -19,11 +19,12 @@ import { flowsApi, type FlowsApi, type SpecApi } from './flows.js';
 import { platformRequest, type PlatformContext } from './http.js';
 import { mappingSetsApi, type MappingSetsApi } from './mapping-sets.js';
 import { noopFlowServiceObserver, safeObserver, type FlowServiceObserver } from './observer.js';
-import { leaseOrgRateLimiter, type OrgRateLimiterLease } from './rate-limit.js';
+import { leaseOrgRateLimiter, type OrgRateLimiterLease, type Sleep } from './rate-limit.js';
 import type { Collection, PlatformSender } from './resource.js';
 import { runsApi, type RunsApi } from './runs.js';
 import type { ConnectionSpec, FlowSpec, SourceConnection, TargetConnection } from './schemas.js';
 import { ImsTokenProvider } from './token.js';
+import { LOG_REDACTION } from '../util/redact.js';
 import { Transport } from './transport.js';
 
 /** Collaborators of the client; all optional. */
@@ -35,6 +36,11 @@ export interface FlowServiceClientDeps {
   now?: () => number;
   /** Random source for backoff jitter (tests). */
   random?: () => number;
+  /**
+   * The clock the rate limiter reads and every wait (rate limit, retry backoff, Retry-After) sleeps
+   * on; tests pass a virtual one. Default: `performance.now` and Node's timers.
+   */
+  clock?: { now(): number; sleep: Sleep };
 }
 
 /** The typed Flow Service, Data Prep, Catalog and Schema Registry client. */
@@ -58,20 +64,6 @@ export interface FlowServiceClient {
   close(): Promise<void>;
 }
 
-// Defence in depth: the client never logs these, and pino censors them if anyone tries.
-const REDACT_PATHS = [
-  'clientSecret',
-  '*.clientSecret',
-  'client_secret',
-  'password',
-  '*.password',
-  'authorization',
-  '*.authorization',
-  'access_token',
-  'token',
-  '*.token',
-];
-
 /** Builds a client. Parses `config` once (defaults in config.ts); throws a ZodError when invalid. */
 export function createFlowServiceClient(
   config: FlowServiceConfigInput,
@@ -79,9 +71,10 @@ export function createFlowServiceClient(
 ): FlowServiceClient {
   const cfg = parseFlowServiceConfig(config);
   let credentials: FlowServiceCredentials = cfg.credentials;
+  // Defence in depth: the client never logs secrets, and pino censors them if anyone tries.
   const logger = (deps.logger ?? pino({ level: 'silent' })).child(
     { component: 'flowservice' },
-    { redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } },
+    { redact: LOG_REDACTION },
   );
   const observer = safeObserver(deps.observer ?? noopFlowServiceObserver);
   const policy = { maxRetries: cfg.maxRetries, ...cfg.retry };
@@ -101,7 +94,10 @@ export function createFlowServiceClient(
     observer,
     ...(deps.now ? { now: deps.now } : {}),
   });
-  let lease: OrgRateLimiterLease = leaseOrgRateLimiter(credentials.orgId, cfg.rateLimit);
+  const clock = deps.clock;
+  const leaseFor = (orgId: string) =>
+    leaseOrgRateLimiter(orgId, cfg.rateLimit, clock && (() => clock.now()), clock?.sleep);
+  let lease: OrgRateLimiterLease = leaseFor(credentials.orgId);
   let closed = false;
 
   const ctx: PlatformContext = {
@@ -116,6 +112,7 @@ export function createFlowServiceClient(
     logger,
     observer,
     ...(deps.random ? { random: deps.random } : {}),
+    ...(clock ? { sleep: clock.sleep } : {}),
   };
   const send: PlatformSender = (req) => platformRequest(ctx, req);
   const { credentials: _omit, ...settings } = cfg;
@@ -135,7 +132,7 @@ export function createFlowServiceClient(
       const next = CredentialsSchema.parse(input);
       if (next.orgId !== credentials.orgId && !closed) {
         lease.release();
-        lease = leaseOrgRateLimiter(next.orgId, cfg.rateLimit);
+        lease = leaseFor(next.orgId);
       }
       credentials = next;
       tokens.setCredentials(next);

@@ -1,8 +1,13 @@
 /** One error type for every Flow Service / Data Prep / Catalog / IMS failure, classified once. */
 
-/** What went wrong, as the engine decides on it (design §4 "Errors, classified once"). */
+/**
+ * What went wrong, classified once here from the HTTP status (design §4 "Errors, classified once").
+ * The Adobe adapter (adobe/errors.ts) only says what each kind means for a reconcile, reading
+ * `adobeShortCode` where Adobe's code says more than "rejected" (a transitional state, a feature
+ * not enabled).
+ */
 export type FlowServiceErrorKind =
-  | 'validation' // 400/422 (and other 4xx): terminal for this generation
+  | 'validation' // 400/422 (and other 4xx): Adobe rejected the request; `adobeShortCode` says why
   | 'unauthorized' // 401 after one token refresh, or IMS rejected the credentials
   | 'forbidden' // 403
   | 'not-found' // 404
@@ -219,16 +224,6 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number = Dat
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }
 
-/** Replaces every secret value occurring in text (Adobe could echo one back in a message). */
-export function redactSecrets(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const secret of secrets) {
-    // Very short values would redact ordinary words; real secrets are long.
-    if (secret.length >= 4) out = out.split(secret).join('[REDACTED]');
-  }
-  return out;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -237,14 +232,4 @@ function str(value: unknown): string | undefined {
   if (typeof value === 'string' && value.length > 0) return value;
   if (typeof value === 'number') return String(value);
   return undefined;
-}
-
-/** Resolves to undefined when `promise` fails with `not-found` (e.g. observing a recorded id). */
-export async function undefinedIfNotFound<T>(promise: Promise<T>): Promise<T | undefined> {
-  try {
-    return await promise;
-  } catch (e) {
-    if (isFlowServiceErrorKind(e, 'not-found')) return undefined;
-    throw e;
-  }
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import { FlowServiceError, FlowServiceErrorCode, kindForStatus } from './errors.js';
 import type { FlowServiceObserver } from './observer.js';
-import type { TokenBucket } from './rate-limit.js';
+import { timerSleep, type Sleep, type TokenBucket } from './rate-limit.js';
 import { decideRetry, type BackoffPolicy } from './retry.js';
 import { errorFromResponse, parseBody } from './responses.js';
 import type { RawRequest, RawResponse, Transport } from './transport.js';
@@ -59,6 +59,7 @@ export interface PlatformContext {
   logger: Logger;
   observer: FlowServiceObserver;
   random?: () => number;
+  sleep?: Sleep;
 }
 
 /** One attempt's outcome handed to the retry loop. */
@@ -73,6 +74,8 @@ export interface RetryLoopOptions {
   observer: FlowServiceObserver;
   signal?: AbortSignal;
   random?: () => number;
+  /** How the loop waits between attempts (tests pass a virtual clock). */
+  sleep?: Sleep;
 }
 
 /** Runs `attempt` until it succeeds, fails terminally, or the policy says stop. */
@@ -97,7 +100,7 @@ export async function withRetries<T>(opts: RetryLoopOptions, attempt: Attempt<T>
       );
       const reason = e.retryAfterMs !== undefined ? 'retry-after' : 'backoff';
       opts.observer.onThrottled({ operation: opts.operation, reason, waitMs: decision.delayMs });
-      await sleep(decision.delayMs, opts.signal, opts.operation);
+      await sleep(decision.delayMs, opts.signal, opts.operation, opts.sleep);
     }
   }
 }
@@ -119,6 +122,7 @@ export async function platformRequest<S extends z.ZodType | null>(
     observer: ctx.observer,
     signal: req.signal,
     random: ctx.random,
+    sleep: ctx.sleep,
   };
 
   return withRetries(loop, async (attempt) => {
@@ -221,22 +225,19 @@ export function buildUrl(baseUrl: string, path: string, query?: QueryInput): URL
   return url;
 }
 
-/** Waits `ms`, or rejects with an `aborted` error when the signal fires. */
-export function sleep(ms: number, signal: AbortSignal | undefined, operation: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const aborted = (): FlowServiceError =>
-      new FlowServiceError({ kind: 'aborted', operation, cause: signal?.reason });
-    if (signal?.aborted) return reject(aborted());
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(aborted());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+/** Waits `ms` with `wait`, or rejects with an `aborted` error when the signal fires. */
+export async function sleep(
+  ms: number,
+  signal: AbortSignal | undefined,
+  operation: string,
+  wait: Sleep = timerSleep,
+): Promise<void> {
+  try {
+    await wait(ms, signal);
+  } catch (err) {
+    if (!signal?.aborted) throw err;
+    throw new FlowServiceError({ kind: 'aborted', operation, cause: signal.reason });
+  }
 }
 
 function errorCodeForStatus(status: number): FlowServiceError['code'] {

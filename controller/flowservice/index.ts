@@ -15,7 +15,6 @@ export {
   FlowServiceErrorMessage,
   isFlowServiceError,
   isFlowServiceErrorKind,
-  undefinedIfNotFound,
   type FlowServiceErrorCodeValue,
   type FlowServiceErrorKind,
 } from './errors.js';

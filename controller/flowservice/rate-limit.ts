@@ -9,6 +9,24 @@ export interface RateLimitSettings {
 /** Milliseconds from some fixed origin; injectable for tests. */
 export type Clock = () => number;
 
+/** Waits `ms`, or rejects with the signal's reason once it aborts; injectable for tests. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** Sleep on Node's timers. */
+export const timerSleep: Sleep = (ms, signal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
 /**
  * A reservation-style token bucket. Each `reserve()` takes one token now, even when that drives the
  * balance negative, and returns how long the caller must wait before using it. Waiters are thus
@@ -21,6 +39,7 @@ export class TokenBucket {
   constructor(
     readonly settings: RateLimitSettings,
     private readonly now: Clock = () => performance.now(),
+    private readonly sleep: Sleep = timerSleep,
   ) {
     this.tokens = settings.burst;
     this.last = now();
@@ -50,18 +69,12 @@ export class TokenBucket {
     signal?.throwIfAborted();
     const waitMs = this.reserve();
     if (waitMs === 0) return 0;
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        clearTimeout(timer);
-        this.refund();
-        reject(signal?.reason);
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      }, waitMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    try {
+      await this.sleep(waitMs, signal);
+    } catch (err) {
+      this.refund();
+      throw err;
+    }
     return waitMs;
   }
 
@@ -98,10 +111,11 @@ export function leaseOrgRateLimiter(
   orgId: string,
   settings: RateLimitSettings,
   now?: Clock,
+  sleep?: Sleep,
 ): OrgRateLimiterLease {
   let entry = perOrg.get(orgId);
   if (!entry) {
-    entry = { bucket: new TokenBucket(settings, now), users: 0 };
+    entry = { bucket: new TokenBucket(settings, now, sleep), users: 0 };
     perOrg.set(orgId, entry);
   }
   entry.users += 1;

@@ -1,12 +1,7 @@
 /** Turns raw responses into typed data or typed errors. */
 import type { z } from 'zod';
-import {
-  FlowServiceError,
-  kindForStatus,
-  parseAdobeErrorBody,
-  parseRetryAfterMs,
-  redactSecrets,
-} from './errors.js';
+import { FlowServiceError, kindForStatus, parseAdobeErrorBody, parseRetryAfterMs } from './errors.js';
+import { redactValues } from '../util/redact.js';
 import type { RawResponse } from './transport.js';
 
 /** Builds the typed error for a non-2xx response; scrubs `secrets` out of Adobe's message. */
@@ -26,7 +21,7 @@ export function errorFromResponse(
     status: res.status,
     ...(body.adobeCode ? { adobeCode: body.adobeCode } : {}),
     ...(body.adobeShortCode ? { adobeShortCode: body.adobeShortCode } : {}),
-    ...(body.adobeMessage ? { adobeMessage: redactSecrets(body.adobeMessage, secrets) } : {}),
+    ...(body.adobeMessage ? { adobeMessage: redactValues(body.adobeMessage, secrets) } : {}),
     ...(requestId ? { requestId } : {}),
     ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
   });

@@ -7,35 +7,36 @@
  * Run monitoring (Healthy, status.lastRun) and the dataflow metrics are the engine's and the
  * cluster controller's, wired the same way as in controller/main.ts.
  */
-import type { FlowServiceClient } from '../flowservice/index.js';
 import type { DataflowMetrics } from '../metrics/dataflow-metrics.js';
 import type { ControllerMetricSet } from '../metrics/metrics.js';
 import { observeReconcile } from '../metrics/monitoring.js';
 import {
-  desiredChain,
+  describeProblem,
+  emptyManifestSet,
+  localUid,
+  secretsFor,
+  type LocalRecord,
+  type LocalState,
+  type ManifestSet,
+} from '../offline/index.js';
+import {
+  errorPolicy,
   reconcile,
-  resolveMixpanel,
-  resolvePlatform,
   type AdobeConnector,
   type DataflowObject,
   type EngineLogger,
-  type PlatformCredentials,
 } from '../reconcile/index.js';
-import { Action, Controller, RetryAfterError, TerminalError } from '../runtime/controller.js';
+import { Action } from '../runtime/action.js';
+import { Controller } from '../runtime/controller.js';
 import { WorkQueue } from '../runtime/workqueue.js';
-import { findReplacedChain } from './discover.js';
-import { describeProblem, emptyManifestSet, secretsFor, type ManifestSet } from './manifests.js';
-import type { LocalRecord, LocalState } from './state.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { allReady, SUMMARY, summaryLine } from './summary.js';
-import { localUid } from './uid.js';
 import { rowOf, type View } from './view.js';
 
 /** Collaborators of the local controller. */
 export interface LocalControllerDeps {
   state: LocalState;
   connect: AdobeConnector;
-  /** A Flow Service client for the list reads that follow an earlier run's replaced chain. */
-  client: (credentials: PlatformCredentials) => FlowServiceClient;
   /** controller-runtime and workqueue metrics. */
   metrics: ControllerMetricSet;
   /** The cluster controller's dataflow metrics; their run observer is the engine's. */
@@ -50,15 +51,6 @@ export interface LocalControllerDeps {
   /** Called with every summary line (also shown by the view). */
   onSummary?: (line: string) => void;
 }
-
-const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === 'object' && !Array.isArray(x)
-      ? Object.fromEntries(
-          Object.entries(x as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
-        )
-      : x,
-  );
 
 /** The local controller. */
 export class LocalController {
@@ -78,8 +70,9 @@ export class LocalController {
       resyncMs: deps.syncPeriodMs,
       exists: (key) => deps.state.get(key) !== undefined,
       metrics: deps.metrics.controller,
+      errorPolicy: (_key, err, attempts) => errorPolicy(err, attempts),
       onError: (key, err) => deps.log.warn({ key, err: String(err) }, 'reconcile failed'),
-      reconcile: (key, ctx) => this.reconcileKey(key, ctx.failures),
+      reconcile: (key) => this.reconcileKey(key),
     });
   }
 
@@ -116,8 +109,8 @@ export class LocalController {
           };
       const changed =
         !rec ||
-        canonical(rec.spec) !== canonical(df.spec) ||
-        canonical(rec.annotations ?? {}) !== canonical(df.annotations ?? {});
+        canonicalJson(rec.spec) !== canonicalJson(df.spec) ||
+        canonicalJson(rec.annotations ?? {}) !== canonicalJson(df.annotations ?? {});
       if (changed) next.generation += 1;
       next.spec = df.spec;
       if (df.annotations) next.annotations = df.annotations;
@@ -144,7 +137,7 @@ export class LocalController {
   }
 
   private enqueueIfChanged(key: string, rec: LocalRecord): void {
-    const input = canonical({
+    const input = canonicalJson({
       generation: rec.generation,
       deleting: Boolean(rec.deletionTimestamp),
       secrets: secretsFor(this.manifests, rec.namespace, rec.spec),
@@ -167,76 +160,36 @@ export class LocalController {
     };
   }
 
-  private async reconcileKey(key: string, failures: number): Promise<Action> {
+  /** One reconcile: the cluster's engine with status kept in the state (file) and events in the view. */
+  private async reconcileKey(key: string): Promise<Action> {
     const { state, log, dataflows } = this.deps;
-    let rec = state.get(key);
+    const rec = state.get(key);
     if (!rec) return Action.awaitChange();
-    if (!rec.status.baseConnection && !rec.deletionTimestamp) {
-      await this.adopt(key, rec, secretsFor(this.manifests, rec.namespace, rec.spec));
-      rec = state.get(key) ?? rec; // re-read: the folder may have changed meanwhile
-    }
-    const secrets = secretsFor(this.manifests, rec.namespace, rec.spec);
-    const save = async (status: LocalRecord['status']) => {
-      const current = state.get(key);
-      if (current) await state.set(key, { ...current, status });
-      this.refresh();
-    };
     const object = this.object(rec);
-    const result = await observeReconcile(dataflows, object, () =>
-      reconcile(
-        { object, secrets, failures },
-        {
-          connect: this.deps.connect,
-          onProgress: save,
-          logger: log,
-          clock: this.deps.clock,
-          runs: { observer: dataflows.runs },
-        },
-      ),
-    );
-    await save(result.status);
-    for (const e of result.events) this.deps.view.event(`${key} ${e.reason}: ${e.message}`);
-    if (result.deletionComplete) {
-      await state.delete(key);
-      this.inputs.delete(key);
-      this.fileOf.delete(key);
-      this.refresh();
-      return Action.awaitChange();
-    }
-    // As in the cluster (manager/dataflow-reconciler.ts): status is saved; a failure goes to the
-    // runtime, which counts it (metrics, failure count for the engine's backoff) and retries.
-    if (result.error) {
-      const message = `${result.error.kind}: ${result.error.reason}`;
-      if (result.error.kind === 'Terminal') throw new TerminalError(message);
-      throw new RetryAfterError(message, result.action.requeueAfterMs ?? 0);
-    }
-    const after = result.action.requeueAfterMs;
-    return after === null ? Action.awaitChange() : Action.requeue(after);
-  }
-
-  /**
-   * Before the first reconcile of a dataflow with no recorded ids (fresh start, no state file),
-   * follows a chain an earlier run left across replaces, which the engine cannot find by name
-   * (see discover.ts). Best effort: everything else the engine finds by name before each create.
-   */
-  private async adopt(key: string, rec: LocalRecord, secrets: ReturnType<typeof secretsFor>): Promise<void> {
-    const obj = this.object(rec);
-    const platform = resolvePlatform(obj, secrets);
-    const mixpanel = resolveMixpanel(obj, secrets);
-    if (!platform.ok || !mixpanel.ok) return;
-    try {
-      const found = await findReplacedChain(
-        this.deps.client(platform.value.credentials),
-        this.deps.connect(platform.value.credentials),
-        desiredChain(obj, mixpanel.value),
-      );
-      if (!found) return;
-      const current = this.deps.state.get(key);
-      if (current) await this.deps.state.set(key, { ...current, status: { ...current.status, ...found } });
-      this.deps.view.event(`${key} Discovered: found the chain of an earlier run (flow ${found.flow?.id}).`);
-    } catch (err) {
-      this.deps.log.warn({ key, err: String(err) }, 'looking up an earlier chain failed');
-    }
+    const sinks = observeReconcile(dataflows, object, {
+      writeStatus: async (status: LocalRecord['status']) => {
+        const current = state.get(key);
+        if (current) await state.set(key, { ...current, status });
+        this.refresh();
+      },
+      release: async () => {
+        await state.delete(key);
+        this.inputs.delete(key);
+        this.fileOf.delete(key);
+        this.refresh();
+      },
+    });
+    // As in the cluster (manager/dataflow-reconciler.ts): the engine's Action or ReconcileError
+    // goes to the runtime, which counts failures and asks the same error policy.
+    return reconcile(object, {
+      ...sinks,
+      secrets: secretsFor(this.manifests, rec.namespace, rec.spec),
+      recordEvent: (e) => this.deps.view.event(`${key} ${e.reason}: ${e.message}`),
+      connect: this.deps.connect,
+      logger: log,
+      clock: this.deps.clock,
+      runs: { observer: dataflows.runs },
+    });
   }
 
   /** Redraws, and announces when every dataflow became Ready. */

@@ -18,12 +18,10 @@ import {
   serveEndpoints,
   type RunningEndpoints,
 } from '../runtime/http-endpoints.js';
-import { ClientPool } from './clients.js';
+import { LocalState, readManifestDir, type ManifestSet } from '../offline/index.js';
 import { LocalController } from './local-controller.js';
-import { readManifestDir, type ManifestSet } from './manifests.js';
 import { LOCAL_DEFAULTS, OptionsError, parseLocalOptions, type LocalOptions } from './options.js';
 import { SimClockDriver } from './sim-clock.js';
-import { LocalState } from './state.js';
 import { PlainView, TableView, type View } from './view.js';
 
 /** `controller` label of the controller-runtime metrics: the cluster controller's (lower-case kind). */
@@ -125,10 +123,6 @@ async function main(): Promise<void> {
     logger: log.child({ component: 'flowservice' }),
     observer,
   });
-  const clients = new ClientPool(settings, {
-    logger: log.child({ component: 'flowservice-lists' }),
-    observer,
-  });
   const metrics = createMetrics({
     controller: CONTROLLER_LABEL,
     maxConcurrentReconciles: opts.maxConcurrentReconciles,
@@ -141,7 +135,6 @@ async function main(): Promise<void> {
   const controller = new LocalController({
     state,
     connect: connector.connect,
-    client: (c) => clients.client(c),
     metrics,
     dataflows: monitoring.dataflows,
     view,
@@ -224,7 +217,6 @@ async function main(): Promise<void> {
       await clock?.stop();
       await Promise.all(servers.map((s) => s.close()));
       await connector.close();
-      await clients.close();
       await ep.close();
       say(drained ? 'stopped' : 'stopped (some reconciles did not finish in time)');
       process.exit(LOCAL_EXIT.ok);

@@ -1,6 +1,6 @@
 /** The one-line summary local mode prints when every dataflow is Ready for its current spec (pure). */
 import { CONDITION_TYPES } from '../api/index.js';
-import type { LocalRecord } from './state.js';
+import type { LocalRecord } from '../offline/index.js';
 
 /** Summary lines. */
 export const SUMMARY = {

@@ -4,7 +4,7 @@
  * plain line per change, event, problem and summary, so logs and tests can follow along.
  */
 import { CONDITION_TYPES } from '../api/index.js';
-import type { LocalRecord } from './state.js';
+import type { LocalRecord } from '../offline/index.js';
 
 /** One row of the table. */
 export interface Row {

@@ -1,22 +1,25 @@
 /**
  * One reconcile of one MixpanelDataflow, around the engine: read the CR fresh (the cache may lag
  * our own status writes), add the finalizer before any Adobe write, read the referenced Secrets,
- * run the engine with a progress callback that persists ids/etags at once, write the final status
- * (only when it changed), record events, and remove the finalizer when the engine says deletion
- * is complete. Logs one line per outcome. Spec and metadata other than the finalizer are never
- * written, so Argo CD never sees drift caused by the controller.
+ * and give the engine the object's context: a status sink that writes through the status
+ * subresource at once (ids and etags survive a crash), an event sink, and `release`, which removes
+ * the finalizer. Every text that leaves goes through the secret redactor. Logs one line per
+ * outcome. Spec and metadata other than the finalizer are never written, so Argo CD never sees
+ * drift caused by the controller. The engine's Action or ReconcileError goes to the runtime as is.
  */
-import { API_VERSION, FINALIZER, KIND, PLURAL, GROUP, VERSION } from '../api/index.js';
+import { API_VERSION, FINALIZER, KIND, PLURAL, GROUP, VERSION, CONDITION_TYPES } from '../api/index.js';
 import type { MixpanelDataflow, MixpanelDataflowStatus } from '../api/index.js';
-import { Action, RetryAfterError, TerminalError } from '../runtime/action.js';
-import type { ReconcileContext } from '../runtime/controller.js';
+import type { DataflowObject, ObjectContext, ReconcileError, SecretsByName } from '../reconcile/index.js';
+import { Action } from '../runtime/action.js';
 import type { EventRecorder, ObjectReference } from '../runtime/event-recorder.js';
 import { addFinalizer, hasFinalizer, removeFinalizer } from '../runtime/finalizer.js';
 import { isStatus, type KubeHttp } from '../runtime/kube-http.js';
 import { parseKey } from '../runtime/kube-object.js';
 import type { StatusWriter } from '../runtime/status-writer.js';
-import type { DescribeOperation, EngineFn, EngineObject, EngineSecrets } from './engine-port.js';
 import { readSecrets, redact, referencedSecrets } from './secrets.js';
+
+/** The engine as the manager calls it: main.ts binds the Adobe connector and run monitoring. */
+export type EngineFn = (object: DataflowObject, ctx: ObjectContext) => Promise<Action>;
 
 /** Path of one MixpanelDataflow. */
 export const dataflowPath = (namespace: string, name: string): string =>
@@ -54,7 +57,6 @@ export interface Log {
 export interface DataflowReconcilerDeps {
   kube: KubeHttp;
   engine: EngineFn;
-  describe: DescribeOperation;
   statusWriter: StatusWriter<MixpanelDataflow>;
   events: EventRecorder;
   log: Log;
@@ -62,9 +64,9 @@ export interface DataflowReconcilerDeps {
 
 let reconcileCounter = 0;
 
-/** Builds `reconcile(key, ctx)` for the runtime Controller. */
+/** Builds `reconcile(key)` for the runtime Controller. */
 export function dataflowReconciler(deps: DataflowReconcilerDeps) {
-  return async function reconcileDataflow(key: string, ctx: ReconcileContext): Promise<Action> {
+  return async function reconcileDataflow(key: string): Promise<Action> {
     const started = performance.now();
     const { namespace, name } = parseKey(key);
     const path = dataflowPath(namespace, name);
@@ -92,48 +94,46 @@ export function dataflowReconciler(deps: DataflowReconcilerDeps) {
       resourceVersion: cr.metadata.resourceVersion,
     };
     let latest = cr;
-    const persist = async (status: MixpanelDataflowStatus) => {
-      latest = await deps.statusWriter.write(latest, sanitize(status, secrets));
-    };
-    const result = await deps.engine(
-      { object: engineObject(cr), secrets, failures: ctx.failures },
-      { onProgress: persist, logger: log },
-    );
-    await persist(result.status);
-    for (const e of result.events)
-      await deps.events.record(regarding, {
-        type: e.type,
-        reason: e.reason,
-        action: EVENT_ACTIONS[e.reason] ?? 'Reconcile',
-        note: redact(e.message, secrets),
-      });
-    if (result.deletionComplete) {
-      await removeFinalizer(deps.kube, path, latest, FINALIZER);
-      log.info({}, RECONCILER_LOG.finalizerRemoved);
-    }
-    const synced = result.status.conditions?.find((c) => c.type === 'Synced');
-    log.info(
-      {
-        generation: cr.metadata.generation,
-        durationMs: ms(started),
-        operations: (result.plan as never[]).map((op) => deps.describe(op)),
-        synced: synced ? `${synced.status}/${synced.reason}` : undefined,
-        requeueAfterMs: result.action.requeueAfterMs,
-        deleting,
-        failure: result.error?.kind,
+    const ctx: ObjectContext = {
+      secrets,
+      logger: log,
+      writeStatus: async (status) => {
+        latest = await deps.statusWriter.write(latest, sanitize(status, secrets));
       },
-      RECONCILER_LOG.outcome,
-    );
-    if (result.deletionComplete) return Action.awaitChange();
-    // Status and events are written; the failure goes to the runtime for metrics and the retry.
-    if (result.error) {
-      const message = `${result.error.kind}: ${result.error.reason}`;
-      if (result.error.kind === 'Terminal') throw new TerminalError(message);
-      throw new RetryAfterError(message, result.action.requeueAfterMs ?? 0);
+      recordEvent: (e) =>
+        deps.events.record(regarding, {
+          type: e.type,
+          reason: e.reason,
+          action: EVENT_ACTIONS[e.reason] ?? 'Reconcile',
+          note: redact(e.message, secrets),
+        }),
+      release: async () => {
+        await removeFinalizer(deps.kube, path, latest, FINALIZER);
+        log.info({}, RECONCILER_LOG.finalizerRemoved);
+      },
+    };
+    const outcome = (fields: object) => {
+      const synced = latest.status?.conditions?.find((c) => c.type === CONDITION_TYPES.Synced);
+      log.info(
+        {
+          generation: cr.metadata.generation,
+          durationMs: ms(started),
+          synced: synced ? `${synced.status}/${synced.reason}` : undefined,
+          deleting,
+          ...fields,
+        },
+        RECONCILER_LOG.outcome,
+      );
+    };
+    try {
+      const action = await deps.engine(engineObject(cr), ctx);
+      outcome({ requeueAfterMs: action.requeueAfterMs });
+      return action;
+    } catch (err) {
+      // Status and events are written; the error goes to the runtime's error policy.
+      outcome({ failure: (err as Partial<ReconcileError>).kind ?? 'Unexpected' });
+      throw err;
     }
-    return result.action.requeueAfterMs === null
-      ? Action.awaitChange()
-      : Action.requeue(result.action.requeueAfterMs);
   };
 }
 
@@ -142,7 +142,7 @@ function ms(started: number): number {
 }
 
 /** The engine's view of the CR. */
-export function engineObject(cr: MixpanelDataflow): EngineObject {
+export function engineObject(cr: MixpanelDataflow): DataflowObject {
   const m = cr.metadata;
   return {
     uid: m.uid!,
@@ -158,7 +158,7 @@ export function engineObject(cr: MixpanelDataflow): EngineObject {
 }
 
 /** Status with every condition message passed through the secret redactor. */
-function sanitize(status: MixpanelDataflowStatus, secrets: EngineSecrets): MixpanelDataflowStatus {
+function sanitize(status: MixpanelDataflowStatus, secrets: SecretsByName): MixpanelDataflowStatus {
   if (!status.conditions) return status;
   return {
     ...status,

@@ -1,14 +1,15 @@
 /**
  * Assembles the controller process: caches and watch loops (MixpanelDataflows and, metadata-only,
  * Secrets) per watched namespace, the work queue and workers, leader election, status writer,
- * event recorder, and the health and metrics endpoints. Knows nothing of Adobe: the engine comes in
- * through `EngineFn`.
+ * event recorder, and the health and metrics endpoints. Knows nothing of Adobe: the engine and its
+ * error policy come in from main.ts (kube-rs `run(reconcile, error_policy)`).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION, API_VERSION, KIND, type MixpanelDataflow } from '../api/index.js';
 import { createMetrics, type ControllerMetricSet } from '../metrics/metrics.js';
 import type { ControllerConfig } from '../config.js';
-import { Controller, TerminalError } from '../runtime/controller.js';
+import type { Action } from '../runtime/action.js';
+import { Controller } from '../runtime/controller.js';
 import { ApiEventRecorder } from '../runtime/event-recorder.js';
 import {
   checksHandler,
@@ -32,8 +33,7 @@ import { StatusWriter } from '../runtime/status-writer.js';
 import { createStore, type StoreChange, type StoreReader } from '../runtime/store.js';
 import { WatchLoop } from '../runtime/watch-loop.js';
 import { WorkQueue } from '../runtime/workqueue.js';
-import { dataflowPath, dataflowReconciler, type Log } from './dataflow-reconciler.js';
-import type { DescribeOperation, EngineFn } from './engine-port.js';
+import { dataflowPath, dataflowReconciler, type EngineFn, type Log } from './dataflow-reconciler.js';
 import { referencedSecrets, SecretIndex } from './secrets.js';
 
 /** `controller` label of the metrics (controller-runtime: lower-case kind). */
@@ -58,7 +58,8 @@ export interface ManagerOptions {
   config: ControllerConfig;
   kubeConfig: KubeConfig;
   engine: EngineFn;
-  describe: DescribeOperation;
+  /** What to do after a failed reconcile (reconcile/ `errorPolicy`); `attempts` counts from 1. */
+  errorPolicy: (error: unknown, attempts: number) => Action;
   log: Log;
   /** This process in the Lease and in Events (pod name + random suffix). */
   identity: string;
@@ -116,15 +117,14 @@ export class Manager {
       resyncMs: config.syncPeriodMs,
       exists: (key) => this.dataflowStore(key)?.get(key) !== undefined,
       metrics: this.metrics.controller,
-      onError: (key, err) =>
-        log.warn(
-          { key, err: String(err), terminal: err instanceof TerminalError },
-          MANAGER_LOG.reconcileError,
-        ),
+      errorPolicy: (_key, err, attempts) => opts.errorPolicy(err, attempts),
+      onError: (key, err, { requeueAfterMs: retryAfterMs }) => {
+        const fields = { key, err: String(err), terminal: retryAfterMs === null, retryAfterMs };
+        log.warn(fields, MANAGER_LOG.reconcileError);
+      },
       reconcile: dataflowReconciler({
         kube: this.kube,
         engine: opts.engine,
-        describe: opts.describe,
         statusWriter: this.statusWriter,
         events,
         log,

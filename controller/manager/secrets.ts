@@ -6,8 +6,9 @@
  * in memory, and a namespace-scoped controller lists Secrets only in its own namespaces.
  */
 import type { MixpanelDataflow } from '../api/index.js';
+import type { SecretsByName } from '../reconcile/index.js';
 import { isStatus, type KubeHttp } from '../runtime/kube-http.js';
-import type { EngineSecrets } from './engine-port.js';
+import { redactValues } from '../util/redact.js';
 
 /** Names of the Secrets a CR references (same namespace, by design of the API). */
 export function referencedSecrets(cr: Pick<MixpanelDataflow, 'spec'>): string[] {
@@ -57,7 +58,7 @@ export async function readSecrets(
   kube: KubeHttp,
   namespace: string,
   names: readonly string[],
-): Promise<EngineSecrets> {
+): Promise<SecretsByName> {
   const out: Record<string, Record<string, string> | undefined> = {};
   await Promise.all(
     names.map(async (name) => {
@@ -79,13 +80,14 @@ export async function readSecrets(
 const SECRET_KEY = /secret|password|token/i;
 
 /**
- * Replaces every occurrence of a secret value (4+ characters) in `text` with `[redacted]`: a last
- * line of defence for text that leaves the process (events, condition messages, logs).
+ * Replaces every secret value (by key name) of the referenced Secrets in `text`: a last line of
+ * defence for text that leaves the process (events, condition messages).
  */
-export function redact(text: string, secrets: EngineSecrets): string {
-  let out = text;
-  for (const data of Object.values(secrets))
-    for (const [key, value] of Object.entries(data ?? {}))
-      if (SECRET_KEY.test(key) && value.length >= 4) out = out.split(value).join('[redacted]');
-  return out;
+export function redact(text: string, secrets: SecretsByName): string {
+  const values = Object.values(secrets).flatMap((data) =>
+    Object.entries(data ?? {})
+      .filter(([key]) => SECRET_KEY.test(key))
+      .map(([, value]) => value),
+  );
+  return redactValues(text, values);
 }

@@ -32,25 +32,31 @@ export function createMonitoringMetrics(opts: DataflowMetricsOptions = {}): Moni
   };
 }
 
-/** What a reconcile function takes and returns, as far as the metrics care. */
-interface Reconciled {
-  status: DataflowState['status'];
-  deletionComplete: boolean;
+/** The status and release sinks of a reconcile's context, as far as the metrics care. */
+interface Sinks {
+  writeStatus(status: NonNullable<DataflowState['status']>): Promise<void>;
+  release(): Promise<void>;
 }
 
 /**
- * Wraps an engine call so the dataflow metrics see each CR before (the run poll needs it) and
- * after every reconcile, and forget it once its deletion completes.
+ * Wraps a reconcile's sinks so the dataflow metrics see each CR before it runs (the run poll needs
+ * it), after every status write, and forget it once its deletion completes.
  */
-export function observeReconcile<R extends Reconciled>(
+export function observeReconcile<C extends Sinks>(
   dataflows: DataflowMetrics,
   object: DataflowState,
-  run: () => Promise<R>,
-): Promise<R> {
+  ctx: C,
+): C {
   dataflows.observe(object);
-  return run().then((result) => {
-    if (result.deletionComplete) dataflows.forget(object);
-    else dataflows.observe({ ...object, status: result.status });
-    return result;
-  });
+  return {
+    ...ctx,
+    writeStatus: async (status) => {
+      await ctx.writeStatus(status);
+      dataflows.observe({ ...object, status });
+    },
+    release: async () => {
+      await ctx.release();
+      dataflows.forget(object);
+    },
+  };
 }

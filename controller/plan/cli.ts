@@ -7,9 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAdobeConnector } from '../adobe/index.js';
-import { ClientPool } from '../local/clients.js';
-import { readManifestDir } from '../local/manifests.js';
-import { readStateFile, type LocalRecord } from '../local/state.js';
+import { readManifestDir, readStateFile, type LocalRecord } from '../offline/index.js';
 import { formatPlans } from './format.js';
 import { isChange, planAll } from './plan.js';
 
@@ -96,11 +94,9 @@ export async function runPlan(argv: readonly string[], io: PlanIo): Promise<numb
   }
   const settings = { platformUrl, imsUrl };
   const connector = createAdobeConnector(settings);
-  const clients = new ClientPool(settings);
   try {
     const plans = await planAll(set, {
       connect: connector.connect,
-      client: (c) => clients.client(c),
       ...(state ? { state } : {}),
       now: new Date(),
     });
@@ -110,7 +106,6 @@ export async function runPlan(argv: readonly string[], io: PlanIo): Promise<numb
     return plans.some((p) => p.ops.some(isChange)) ? PLAN_EXIT.changes : PLAN_EXIT.noChanges;
   } finally {
     await connector.close();
-    await clients.close();
     await closeSim();
   }
 }

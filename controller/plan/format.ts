@@ -1,6 +1,5 @@
 /** Renders plans as text for people and CI logs (pure). */
-import type { ManifestProblem } from '../local/manifests.js';
-import { describeProblem } from '../local/manifests.js';
+import { describeProblem, type ManifestProblem } from '../offline/index.js';
 import type { FieldDiff, Operation } from '../reconcile/index.js';
 import { isChange, type DataflowPlan } from './plan.js';
 

@@ -3,26 +3,22 @@
  * planner over a read-only port. Deletions come from a state file (a dataflow recorded there whose
  * manifest is gone), planned by the engine's `planDeletion` per its deletionPolicy.
  */
-import type { FlowServiceClient } from '../flowservice/index.js';
-import type { ManifestSet } from '../local/manifests.js';
-import { secretsFor } from '../local/manifests.js';
-import type { LocalRecord } from '../local/state.js';
-import { localUid } from '../local/uid.js';
+import { isPaused } from '../api/index.js';
+import { localUid, secretsFor, type LocalRecord, type ManifestSet } from '../offline/index.js';
 import {
   desiredChain,
+  discoverChain,
   observe,
   planChain,
   planDeletion,
   resolveMixpanel,
   resolvePlatform,
-  PAUSED_ANNOTATION,
   type AdobeConnector,
   type DataflowObject,
+  type DataflowStatus,
   type Notice,
   type Operation,
-  type PlatformCredentials,
 } from '../reconcile/index.js';
-import { discoverStatus } from '../local/discover.js';
 import { readOnlyPort } from './read-only.js';
 
 /** The plan of one dataflow. */
@@ -54,7 +50,6 @@ export const PLAN_NOTES = {
 /** What planning needs. */
 export interface PlanDeps {
   connect: AdobeConnector;
-  client: (credentials: PlatformCredentials) => FlowServiceClient;
   /** Local mode's state (from `--state`), or undefined to discover ids by name. */
   state?: ReadonlyMap<string, LocalRecord>;
   now: Date;
@@ -80,7 +75,7 @@ async function planOne(key: string, set: ManifestSet, deps: PlanDeps): Promise<D
   const rec = deps.state?.get(key);
   const obj = objectFor(key, set, rec);
   const plan: DataflowPlan = { key, ops: [], notices: [], source: rec ? 'state' : 'none', notes: [] };
-  if (obj.annotations?.[PAUSED_ANNOTATION] === 'true') plan.notes.push(PLAN_NOTES.paused);
+  if (isPaused(obj)) plan.notes.push(PLAN_NOTES.paused);
   const secrets = secretsFor(set, obj.namespace, obj.spec);
   const platform = resolvePlatform(obj, secrets);
   if (!platform.ok)
@@ -104,9 +99,15 @@ async function planOne(key: string, set: ManifestSet, deps: PlanDeps): Promise<D
     };
   const port = readOnlyPort(deps.connect(platform.value.credentials));
   const desired = desiredChain(obj, mixpanel.value);
-  let status = obj.status ?? {};
+  let status: DataflowStatus = obj.status ?? {};
   if (!rec) {
-    status = await discoverStatus(deps.client(platform.value.credentials), port, desired);
+    // What reconciling would adopt: the engine's own discovery, read-only. The Mixpanel password
+    // cannot be read back from Adobe, so credentials of a found base connection are assumed
+    // applied (a state file records their hash, and then a rotation shows as an update).
+    const { found } = await discoverChain(port, desired, status);
+    status = found.baseConnection
+      ? { ...found, appliedSourceCredentialsHash: desired.mixpanel.hash }
+      : { ...found };
     if (status.baseConnection) plan.source = 'discovery';
   }
   const observed = await observe(port, status);

@@ -8,8 +8,9 @@ export const READ_METHODS = [
   'getMappingSet',
   'findMappingSetByName',
   'getFlow',
-  'findFlow',
-] as const;
+  'listSourceConnections',
+  'listFlowsOfSource',
+] as const satisfies readonly (keyof AdobePort)[];
 
 /** Error message of a refused write. */
 export const READ_ONLY_ERROR = (method: string) => `plan is read-only: refused ${method}`;

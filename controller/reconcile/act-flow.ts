@@ -1,27 +1,31 @@
-/** Executors of flow operations and of deletes of replaced resources. */
-import {
-  addRetired,
-  announce,
-  createOrAdopt,
-  must,
-  type ActContext,
-  type ActOutcome,
-} from './act-context.js';
+/** Executors of flow operations. */
+import { createOrAdopt, must, recordLink, type ActContext, type ActOutcome } from './act-context.js';
+import { flowWriting } from './discover.js';
 import { EVENT_REASONS, normal } from './events.js';
-import { PARKED_START_TIME, type Operation } from './plan.js';
-import { PortError, type FlowSchedule, type PatchOp } from './ports.js';
-import { deleteConnectionAndStrays } from './stray-flows.js';
+import { unreachable, type DeleteOperation, type FlowPatch, type OperationOf } from './operations.js';
+import { PARKED_START_TIME } from './plan.js';
+import type { FlowSchedule, ObservedFlow, PatchOp } from './ports.js';
+import type { DataflowStatus } from './types.js';
 
-/** Runs one flow operation (create, replace, update, enable, disable). */
-export async function executeFlow(op: Operation, ctx: ActContext, outcome: ActOutcome): Promise<void> {
+/** Runs one flow operation. */
+export async function executeFlow(
+  op: Exclude<OperationOf<'flow'>, DeleteOperation>,
+  ctx: ActContext,
+  outcome: ActOutcome,
+): Promise<void> {
   const { port, status } = ctx;
   switch (op.verb) {
     case 'create':
+      return createFlow(ctx, outcome, undefined, op.reason);
     case 'replace':
-      return createFlow(ctx, outcome, op);
+      return createFlow(ctx, outcome, op.id, op.reason);
     case 'update': {
       const flow = must(status.flow, 'flow');
-      const written = await port.patchFlow(flow.id, flow.etag ?? '', flowPatch(op, ctx));
+      const written = await port.patchFlow(
+        flow.id,
+        flow.etag ?? '',
+        patchOps(op.patch, status, ctx.observed?.flow ?? undefined),
+      );
       await ctx.record((s) => {
         s.flow = { ...flow, etag: written.etag };
       });
@@ -52,21 +56,25 @@ export async function executeFlow(op: Operation, ctx: ActContext, outcome: ActOu
       return;
     }
     default:
-      throw new Error(`no executor for ${op.verb} flow`);
+      return unreachable(op);
   }
 }
 
-async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): Promise<void> {
+async function createFlow(
+  ctx: ActContext,
+  outcome: ActOutcome,
+  old: string | undefined,
+  reason: string,
+): Promise<void> {
   const { port, desired: d, status } = ctx;
   const sourceId = must(status.sourceConnection, 'sourceConnection').id;
   const targetId = must(status.targetConnection, 'targetConnection').id;
   const mapping = must(status.mappingSet, 'mappingSet');
-  const mappingVersion = mapping.version ?? 0;
   const name = d.flow.name;
   // Adobe creates flows enabled: one the spec wants disabled is parked where no run can be due
   // before the disable lands (the plan patches the real start in once it is disabled).
   const startTime = d.flow.enabled
-    ? (continuation(ctx, op) ?? d.flow.schedule.startTime ?? ctx.nowSec)
+    ? ((old ? continuation(ctx) : undefined) ?? d.flow.schedule.startTime ?? ctx.nowSec)
     : PARKED_START_TIME;
   const schedule = { ...d.flow.schedule, startTime };
   const input = {
@@ -75,36 +83,29 @@ async function createFlow(ctx: ActContext, outcome: ActOutcome, op: Operation): 
     sourceConnectionId: sourceId,
     targetConnectionId: targetId,
     mappingId: mapping.id,
-    mappingVersion,
+    mappingVersion: mapping.version ?? 0,
     schedule,
   };
   // Flows are found by their source connection: one created in this very act has no flow yet.
   const { written, adopted, found } = await createOrAdopt(
-    () => port.findFlow({ name, sourceConnectionId: sourceId, targetConnectionId: targetId }),
+    async () => flowWriting(await port.listFlowsOfSource(sourceId), targetId) ?? null,
     () => port.createFlow(input),
     outcome.created.has('sourceConnection'),
   );
   // A new flow starts enabled (Adobe's default); an adopted one is in whatever state Adobe reports.
-  const state = found?.state ?? 'enabled';
-  const old = op.verb === 'replace' ? op.id : undefined;
-  await ctx.record((s) => {
-    s.flow = { id: written.id, etag: written.etag, state };
-    if (old && old !== written.id)
-      s.pendingDeletions = addRetired(s.pendingDeletions, { kind: 'flow', id: old });
-  });
-  announce(ctx, outcome, 'flow', written.id, name, adopted);
-  if (old) ctx.emit(normal(EVENT_REASONS.Replaced, `Replaced flow ${old} with ${written.id}: ${op.reason}.`));
+  const extra = { state: found?.state ?? 'enabled' };
+  await recordLink(ctx, outcome, { link: 'flow', written, name, adopted, old, reason, extra });
 }
 
 /**
  * The start of a flow that replaces one reading and writing the same data (its base connection was
  * replaced): where the old flow's last run started, so the new flow's first window begins where the
- * old one's ended — no gap and no re-read of history. Undefined for other creates.
+ * old one's ended — no gap and no re-read of history. Undefined when the data differs.
  */
-function continuation(ctx: ActContext, op: Operation): number | undefined {
+function continuation(ctx: ActContext): number | undefined {
   const o = ctx.observed;
   const d = ctx.desired;
-  if (op.verb !== 'replace' || !o?.source || !o.target) return undefined;
+  if (!o?.source || !o.target) return undefined;
   const sameData =
     o.source.projectId === d.source.projectId &&
     o.source.timezone === d.source.timezone &&
@@ -127,73 +128,27 @@ function scheduleOp(key: keyof FlowSchedule, has: unknown, value: unknown): Patc
   return { op: has === undefined ? 'add' : 'replace', path, value };
 }
 
-function flowPatch(op: Operation, ctx: ActContext): PatchOp[] {
-  const { desired: d, status } = ctx;
-  const seen = ctx.observed?.flow;
-  const s = seen?.schedule ?? { frequency: '' };
+/**
+ * The JSON Patch of a planned flow update, against the flow as observed (`seen`): the mapping
+ * reference uses the version recorded now, at the index where the flow has its Mapping entry
+ * (Adobe's own example has a Copy transformation first).
+ */
+function patchOps(patch: FlowPatch, status: DataflowStatus, seen: ObservedFlow | undefined): PatchOp[] {
+  const s: Partial<FlowSchedule> = seen?.schedule ?? {};
   const out: PatchOp[] = [];
-  for (const { field, to } of op.diff ?? []) {
-    if (field === 'name') out.push({ op: 'replace', path: '/name', value: d.flow.name });
-    else if (field === 'description')
-      out.push({ op: 'replace', path: '/description', value: d.flow.description });
-    else if (field === 'schedule.frequency')
-      out.push(scheduleOp('frequency', s.frequency, d.flow.schedule.frequency));
-    else if (field === 'schedule.interval')
-      out.push(scheduleOp('interval', s.interval, d.flow.schedule.interval));
-    else if (field === 'schedule.backfill') out.push(scheduleOp('backfill', s.backfill, undefined));
-    else if (field === 'schedule.startTime') out.push(scheduleOp('startTime', s.startTime, Number(to)));
-    else if (field === 'mapping') {
-      const m = must(status.mappingSet, 'mappingSet');
-      // The Mapping entry where the observed flow has it (Adobe's example has Copy at index 0).
-      const index = seen?.mappingIndex;
-      const value = { name: 'Mapping', params: { mappingId: m.id, mappingVersion: m.version ?? 0 } };
-      out.push(
-        index === undefined
-          ? { op: 'add', path: '/transformations/-', value }
-          : { op: 'replace', path: `/transformations/${index}`, value },
-      );
-    }
+  if ('name' in patch) out.push({ op: 'replace', path: '/name', value: patch.name });
+  if ('description' in patch) out.push({ op: 'replace', path: '/description', value: patch.description });
+  for (const key of ['frequency', 'interval', 'backfill', 'startTime'] as const)
+    if (key in patch) out.push(scheduleOp(key, s[key], patch[key]));
+  if (patch.mapping) {
+    const m = must(status.mappingSet, 'mappingSet');
+    const value = { name: 'Mapping', params: { mappingId: m.id, mappingVersion: m.version ?? 0 } };
+    const index = seen?.mappingIndex;
+    out.push(
+      index === undefined
+        ? { op: 'add', path: '/transformations/-', value }
+        : { op: 'replace', path: `/transformations/${index}`, value },
+    );
   }
   return out;
-}
-
-/** Deletes a replaced resource (never one the live chain uses) and drops it from status. */
-export async function deleteRetired(ctx: ActContext, op: Operation, outcome: ActOutcome): Promise<void> {
-  const id = must(op.id, op.link);
-  const s = ctx.status;
-  const live = [s.baseConnection?.id, s.sourceConnection?.id, s.targetConnection?.id, s.flow?.id];
-  // Never delete something the current chain still uses.
-  if (!live.includes(id)) {
-    try {
-      if (op.link === 'flow') {
-        await ctx.port.deleteFlow(id);
-        outcome.flowDeleted = true;
-      } else if (op.link === 'sourceConnection' || op.link === 'targetConnection')
-        await deleteConnectionAndStrays(
-          ctx.port,
-          s,
-          op.link,
-          id,
-          (stray) =>
-            ctx.emit(
-              normal(EVENT_REASONS.Deleted, `Deleted flow ${stray}: it was left on ${op.link} ${id}.`),
-            ),
-          outcome.flowDeleted,
-        );
-      else if (op.link !== 'mappingSet') await ctx.port.deleteConnection(op.link, id);
-    } catch (err) {
-      // The new chain already runs; Adobe is still finalizing (e.g. the old flow holds this
-      // connection while it is delete-finalizing): keep it pending and try again shortly.
-      if (err instanceof PortError && err.kind === 'Busy') {
-        outcome.cleanupPending = true;
-        return;
-      }
-      throw err;
-    }
-    ctx.emit(normal(EVENT_REASONS.Deleted, `Deleted ${op.link} ${id}: ${op.reason}.`));
-  }
-  await ctx.record((st) => {
-    st.pendingDeletions = (st.pendingDeletions ?? []).filter((r) => r.id !== id);
-    if (st.pendingDeletions.length === 0) delete st.pendingDeletions;
-  });
 }

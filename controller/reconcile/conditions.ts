@@ -24,6 +24,8 @@ export const CONDITION_REASONS = {
   /** Mixpanel refused the explore check for a reason that is neither credentials nor project. */
   MixpanelRequestRejected: 'MixpanelRequestRejected',
   StartTimeLocked: 'StartTimeLocked',
+  /** Replacements wait until resources replaced earlier are deleted (status holds a bounded list). */
+  DeletionsPending: 'DeletionsPending',
   // Ready
   Available: 'Available',
   Creating: 'Creating',

@@ -2,7 +2,7 @@
 import { PLATFORM_SECRET_KEYS, SOURCE_SECRET_KEYS } from '../api/index.js';
 import { secretValueProblem } from './secret-values.js';
 import { statusHash } from './hash.js';
-import { ownerDescription } from './naming.js';
+import { ownerDescription, pairKeyOf } from './naming.js';
 import type { MappingRow, PlatformCredentials, FlowSchedule } from './ports.js';
 import type { DataflowObject, DataflowSpec, MappingSpec } from './types.js';
 
@@ -119,7 +119,7 @@ export function desiredChain(obj: DataflowObject, mixpanel: ResolvedMixpanel): D
     mixpanel,
     source: { projectId, timezone },
     target: { datasetId, schemaId },
-    pairKey: [projectId, timezone, datasetId, schemaId],
+    pairKey: pairKeyOf(spec),
     mapping: { schemaId, mappings: mappingRows(spec.mappings) },
     flow: {
       name: spec.displayName ?? `${obj.namespace}/${obj.name}`,

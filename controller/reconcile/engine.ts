@@ -1,10 +1,13 @@
 /**
- * The reconcile engine: one MixpanelDataflow + its Secrets in, new status + events + next action
- * out. It knows nothing of watches or queues; the runtime calls `reconcile` and persists status.
+ * The reconcile engine (kube-rs contract): `reconcile(object, ctx)` brings Adobe's chain to match
+ * one MixpanelDataflow and resolves with the next Action, or throws one `ReconcileError`. Status,
+ * events and the plan leave through the context's sinks; the runtime turns an error into an Action
+ * with `errorPolicy`. It knows nothing of watches or queues. See README "How reconciliation works".
  */
-import { ANNOTATIONS } from '../api/index.js';
-import { Action, backoffDelay } from './action.js';
+import { MAX_PENDING_DELETIONS } from '../api/index.js';
+import { Action } from '../runtime/action.js';
 import { act } from './act.js';
+import { adoptDiscovered } from './adopt.js';
 import {
   CONDITION_REASONS,
   CONDITION_TYPES,
@@ -15,62 +18,82 @@ import {
   syncedSuccess,
   type ConditionInput,
 } from './conditions.js';
+import type { ReconcileContext } from './context.js';
 import { reconcileDeletion } from './delete.js';
-import { desiredChain, resolveMixpanel, resolvePlatform, type MissingSecret } from './desired.js';
-import { classify, ENGINE_MESSAGES, missingSecretCondition, type ReconcileFailure } from './errors.js';
-import { EVENT_REASONS, normal, warning } from './events.js';
+import { desiredChain, resolveMixpanel, resolvePlatform } from './desired.js';
+import { waitsForChange } from './error-policy.js';
+import { asReconcileError, ENGINE_MESSAGES, ReconcileError } from './errors.js';
+import { EVENT_REASONS, normal } from './events.js';
 import { stableHash } from './hash.js';
+import type { Link } from './naming.js';
 import { observe, type ObservedChain } from './observe.js';
-import { describeOperation, planChain, type Notice, type Operation } from './plan.js';
+import { describeOperation, type Notice, type Operation } from './operations.js';
+import { planChain } from './plan.js';
 import type { AdobePort } from './ports.js';
 import { pollRuns } from './run-monitor.js';
 import { healthCondition } from './runs.js';
-import { result, type ReconcileResult } from './result.js';
-import { Session, type ReconcileDeps, type ReconcileInput } from './session.js';
+import { Session } from './session.js';
+import { settled, settleRecheck } from './settle.js';
+import type { DataflowObject } from './types.js';
 
-/** Annotation that pauses writes to Adobe (`"true"`). */
-export const PAUSED_ANNOTATION = ANNOTATIONS.paused;
+/** Observe→plan→act passes per reconcile (412 conflicts and adoptions re-plan at once). */
+export const MAX_PASSES = 3;
 
-/** Brings Adobe's chain to match the CR; see README "How reconciliation works". */
-export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Promise<ReconcileResult> {
-  const s = new Session(input, deps);
-  if (input.object.deletionTimestamp) return reconcileDeletion(s);
-  const platform = resolvePlatform(s.obj, input.secrets);
-  if (!platform.ok) return missingSecret(s, platform.missing);
-  const mixpanel = resolveMixpanel(s.obj, input.secrets);
-  if (!mixpanel.ok) return missingSecret(s, mixpanel.missing);
+/** Reconciles `object`: resolves with the next Action, or throws a ReconcileError. */
+export async function reconcile(object: DataflowObject, ctx: ReconcileContext): Promise<Action> {
+  const s = new Session(object, ctx);
+  let outcome: Action | ReconcileError;
+  try {
+    outcome = object.deletionTimestamp ? await reconcileDeletion(s) : await apply(s);
+  } catch (err) {
+    // Every failure branch records its conditions before throwing; this is the safety net.
+    outcome = err instanceof ReconcileError ? err : s.fail(asReconcileError(err));
+  }
+  await s.flush();
+  if (outcome instanceof ReconcileError) throw outcome;
+  return outcome;
+}
+
+async function apply(s: Session): Promise<Action> {
+  const platform = resolvePlatform(s.obj, s.ctx.secrets);
+  if (!platform.ok) throw s.missingSecret(platform.missing);
+  const mixpanel = resolveMixpanel(s.obj, s.ctx.secrets);
+  if (!mixpanel.ok) throw s.missingSecret(mixpanel.missing);
 
   const fingerprint = stableHash({
     generation: s.obj.generation,
     platform: platform.value.hash,
     mixpanel: mixpanel.value.hash,
   });
-  if (s.status.terminalFingerprint === fingerprint)
-    return result(s, Action.awaitChange(), {
-      error: { kind: 'Terminal', reason: CONDITION_REASONS.ValidationFailed },
-    });
+  if (s.status.terminalFingerprint === fingerprint) throw terminalAgain(s);
 
   const desired = desiredChain(s.obj, mixpanel.value);
   let ops: Operation[] = [];
-  let notices: Notice[] = [];
   let port: AdobePort;
   try {
-    port = deps.connect(platform.value.credentials);
+    port = s.ctx.connect(platform.value.credentials);
   } catch (err) {
-    return finishFailure(s, classify(err), { acting: false, fingerprint, ops, notices });
+    throw failure(s, asReconcileError(err), { acting: false, fingerprint });
   }
+  let absent: ReadonlySet<Link> | undefined;
   let transitioning = false;
   let cleanupPending = false;
-  for (let pass = 0; pass < s.opts.maxPasses; pass++) {
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
     let acting = false;
+    let held = false;
     try {
+      if (!s.status.baseConnection) absent = await adoptDiscovered(s, port, desired);
       const observed = await observe(port, s.status);
       await syncObserved(s, observed);
-      ({ ops, notices } = planChain(desired, observed, s.status, s.nowSec));
-      if (s.paused) return finishPaused(s, ops, notices, await runHealth(s, port, observed));
+      const plan = planChain(desired, observed, s.status, s.nowSec);
+      ops = plan.ops;
+      held = plan.notices.some((n) => n.kind === 'DeletionsPending');
+      s.ctx.onPlan?.(plan);
+      if (s.paused) return finishPaused(s, ops, await runHealth(s, port, observed));
       if (ops.length > 0) {
         acting = true;
-        s.logger.info({ object: key(s), ops: ops.map(describeOperation) }, 'applying plan');
+        s.logger.info({ object: s.key, ops: ops.map(describeOperation) }, 'applying plan');
+        const pendingBefore = s.status.pendingDeletions?.length ?? 0;
         const outcome = await act(ops, {
           port,
           desired,
@@ -79,43 +102,46 @@ export async function reconcile(input: ReconcileInput, deps: ReconcileDeps): Pro
           emit: s.emit,
           nowSec: s.nowSec,
           observed,
+          ...(absent ? { absent } : {}),
         });
+        absent = undefined;
         if (outcome.adopted || outcome.replan) continue;
+        // Replacements were held back; deletes that went through make room for them at once.
+        if (held && (s.status.pendingDeletions?.length ?? 0) < pendingBefore) continue;
         transitioning = outcome.flowTransitioning === true;
         cleanupPending = outcome.cleanupPending === true;
       }
+      if (held) throw deletionsPending(s);
       await noteRotation(s, platform.value.hash);
       delete s.status.terminalFingerprint;
       const health = await runHealth(s, port, observed);
       // The flow is still moving between states in Adobe (a toggle just sent, or one seen in
       // flight): not Ready until it lands. Retired resources Adobe will not delete yet do not
-      // hold Ready back (the new chain runs). Either way, look again after a backoff.
-      transitioning ||= notices.some((n) => n.kind === 'Transitioning');
+      // hold Ready back (the new chain runs). Either way, look again shortly.
+      transitioning ||= plan.notices.some((n) => n.kind === 'Transitioning');
       const ready = transitioning
         ? readyNot(s.obj.generation, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.transitioning)
         : readyAvailable(s.obj.generation);
-      s.conclude(syncedCondition(s, notices), ready, ...health);
-      const next =
-        transitioning || cleanupPending
-          ? Action.requeue(backoffDelay(s.input.failures ?? 0, s.opts, s.random))
-          : Action.awaitChange();
-      return result(s, next, { plan: ops, notices });
+      s.conclude(syncedCondition(s, plan.notices), ready, ...health);
+      if (transitioning || cleanupPending) return Action.requeue(settleRecheck(s.status, s.now));
+      settled(s.status);
+      return Action.awaitChange();
     } catch (err) {
-      const failure = classify(err);
+      if (held && err instanceof ReconcileError && err.reason === CONDITION_REASONS.DeletionsPending)
+        throw err;
+      const e = asReconcileError(err);
       s.logger.warn(
-        { object: key(s), kind: failure.kind, reason: failure.reason, message: failure.message },
+        { object: s.key, kind: e.kind, reason: e.reason, message: e.message },
         'reconcile failed',
       );
-      if (failure.kind === 'Stale' && pass < s.opts.maxPasses - 1) continue;
-      return finishFailure(s, failure, { acting, fingerprint, ops, notices });
+      if (e.kind === 'Stale' && pass < MAX_PASSES - 1) continue;
+      throw held ? deletionsPending(s, e) : failure(s, e, { acting, fingerprint });
     }
   }
   // Only reachable when every pass adopted something; the next reconcile continues.
   s.conclude(readyNot(s.obj.generation, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.outOfSync));
-  return result(s, Action.requeue(0), { plan: ops, notices });
+  return Action.requeue(0);
 }
-
-const key = (s: Session) => `${s.obj.namespace}/${s.obj.name}`;
 
 function syncedCondition(s: Session, notices: Notice[]) {
   const locked = notices.find((n) => n.kind === 'StartTimeLocked');
@@ -158,49 +184,63 @@ async function noteRotation(s: Session, hash: string): Promise<void> {
 async function runHealth(s: Session, port: AdobePort, o: ObservedChain): Promise<ConditionInput[]> {
   const flowId = o.flow ? (s.status.flow?.id ?? o.flow.id) : undefined;
   if (flowId) {
-    const health = await pollRuns(s, port, flowId, s.deps.runs);
+    const health = await pollRuns(s, port, flowId, s.ctx.runs);
     return health ? [health] : [];
   }
   if (s.status.lastRun) return [];
   return [healthCondition({ generation: s.obj.generation, lastRun: undefined, nowMs: s.now.getTime() })];
 }
 
-function finishPaused(
-  s: Session,
-  ops: Operation[],
-  notices: Notice[],
-  health: ConditionInput[],
-): ReconcileResult {
+function finishPaused(s: Session, ops: Operation[], health: ConditionInput[]): Action {
   const gen = s.obj.generation;
   const ready =
     ops.length === 0
       ? readyAvailable(gen)
       : readyNot(gen, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.outOfSync);
   s.conclude(syncedFailure(gen, CONDITION_REASONS.ReconcilePaused, ENGINE_MESSAGES.paused), ready, ...health);
-  return result(s, Action.awaitChange(), { plan: ops, notices });
+  return Action.awaitChange();
 }
 
-function missingSecret(s: Session, missing: MissingSecret): ReconcileResult {
-  const gen = s.obj.generation;
-  const { reason, message } = missingSecretCondition(missing);
-  const before = getCondition(s.status.conditions, CONDITION_TYPES.Synced);
-  if (before?.reason !== reason || before.message !== message)
-    s.emit(warning(missing.problem ? EVENT_REASONS.InvalidSecret : EVENT_REASONS.MissingSecret, message));
-  s.conclude(syncedFailure(gen, reason, message));
-  return result(s, Action.requeue(s.opts.missingSecretRetryMs), { error: { kind: 'MissingSecret', reason } });
+/** The terminal error already recorded for this generation and these Secrets: no Adobe call. */
+function terminalAgain(s: Session): ReconcileError {
+  const synced = getCondition(s.status.conditions, CONDITION_TYPES.Synced);
+  return new ReconcileError({
+    kind: 'Terminal',
+    reason: CONDITION_REASONS.ValidationFailed,
+    message: synced?.message ?? ENGINE_MESSAGES.terminal('unchanged since the last attempt'),
+  });
 }
 
-function finishFailure(
+/**
+ * Replacements are held back until earlier replaced resources are deleted (status holds at most
+ * MAX_PENDING_DELETIONS): visible as Synced=False, with the last deletion error when there was one.
+ */
+function deletionsPending(s: Session, cause?: ReconcileError): ReconcileError {
+  const count = s.status.pendingDeletions?.length ?? 0;
+  const message = ENGINE_MESSAGES.deletionsPending(count, MAX_PENDING_DELETIONS);
+  return s.fail(
+    new ReconcileError({
+      kind: cause?.kind === 'Throttled' || cause?.kind === 'Credentials' ? cause.kind : 'Transient',
+      reason: CONDITION_REASONS.DeletionsPending,
+      message: cause ? `${message} Last error: ${cause.message}` : message,
+      ...(cause?.retryAfterMs !== undefined ? { retryAfterMs: cause.retryAfterMs } : {}),
+      ...(cause ? { cause } : {}),
+    }),
+    readyNot(s.obj.generation, CONDITION_REASONS.OutOfSync, ENGINE_MESSAGES.outOfSync),
+  );
+}
+
+function failure(
   s: Session,
-  f: ReconcileFailure,
-  ctx: { acting: boolean; fingerprint: string; ops: Operation[]; notices: Notice[] },
-): ReconcileResult {
+  e: ReconcileError,
+  ctx: { acting: boolean; fingerprint: string },
+): ReconcileError {
   const gen = s.obj.generation;
-  const conditions = [syncedFailure(gen, f.reason, f.message)];
   // A failed observation says nothing new about readiness; a failed act means the chain differs.
+  const others: ConditionInput[] = [];
   if (ctx.acting) {
     const creating = !s.status.flow;
-    conditions.push(
+    others.push(
       readyNot(
         gen,
         creating ? CONDITION_REASONS.Creating : CONDITION_REASONS.OutOfSync,
@@ -208,27 +248,7 @@ function finishFailure(
       ),
     );
   }
-  s.conclude(...conditions);
-  let action: Action;
-  switch (f.kind) {
-    case 'Terminal':
-      s.status.terminalFingerprint = ctx.fingerprint;
-      s.emit(warning(EVENT_REASONS.TerminalError, f.message));
-      action = Action.awaitChange();
-      break;
-    case 'Credentials':
-      s.emit(warning(EVENT_REASONS.CredentialsRejected, f.message));
-      action = Action.requeue(s.opts.credentialsRetryMs);
-      break;
-    case 'Throttled':
-      action = Action.requeue(f.retryAfterMs ?? s.opts.throttleDefaultMs);
-      break;
-    default:
-      action = Action.requeue(backoffDelay(s.input.failures ?? 0, s.opts, s.random));
-  }
-  return result(s, action, {
-    plan: ctx.ops,
-    notices: ctx.notices,
-    error: { kind: f.kind, reason: f.reason },
-  });
+  // What the error policy will not retry on its own is not retried by a resync either.
+  if (waitsForChange(e)) s.status.terminalFingerprint = ctx.fingerprint;
+  return s.fail(e, ...others);
 }

@@ -1,7 +1,12 @@
-/** The engine's failure type and the one place that classifies port errors into outcomes. */
+/**
+ * The one error type that crosses the engine boundary. Everything a reconcile throws is a
+ * `ReconcileError`: the Adobe adapter builds it from the client's error (adobe/errors.ts), the
+ * engine builds the rest (missing Secrets, Mixpanel refusals, a failed status write), and
+ * `errorPolicy` (error-policy.ts) turns it into the next Action. Its message is written into the
+ * Synced condition, so it never contains a secret.
+ */
 import { CONDITION_REASONS, type ConditionReason } from './conditions.js';
 import type { MissingSecret } from './desired.js';
-import { PortError } from './ports.js';
 
 /** Messages the engine writes into conditions and events (never containing a secret value). */
 export const ENGINE_MESSAGES = {
@@ -22,6 +27,12 @@ export const ENGINE_MESSAGES = {
   busy: (detail: string) => `Adobe is finishing an earlier change; retrying shortly: ${detail}`,
   mixpanelRequestRejected: (detail: string) =>
     `Mixpanel rejected the request (neither the credentials nor the project, as far as Adobe says); retrying with backoff: ${detail}`,
+  statusWriteFailed: (detail: string) =>
+    `Writing status to the Kubernetes API failed, retrying with backoff: ${detail}`,
+  unexpected: (detail: string) => `Reconcile failed unexpectedly, retrying with backoff: ${detail}`,
+  deletionsPending: (count: number, max: number) =>
+    `${count} replaced Adobe resources wait for deletion (at most ${max} are tracked); ` +
+    'further replacements wait until they are deleted. See the events for why deletion fails.',
   startTimeLocked:
     'The flow has started; Adobe no longer allows changing schedule.startTime, so it is left as is.',
   outOfSync: 'The dataflow chain does not match the spec yet.',
@@ -48,110 +59,84 @@ export function missingSecretCondition(missing: MissingSecret): { reason: Condit
   return { reason: CONDITION_REASONS.SecretNotFound, message: ENGINE_MESSAGES.secretNotFound(secret) };
 }
 
-/** How a failure affects the next step. */
-export const FAILURE_KINDS = {
-  /** Retrying cannot help until the spec or a Secret changes. */
+/** What a failure means for the next attempt; `errorPolicy` switches on it. */
+export const RECONCILE_ERROR_KINDS = {
+  /** Retrying cannot help until the spec or a Secret changes: wait for a change. */
   Terminal: 'Terminal',
-  /** Credentials were refused; retry after a long delay. */
+  /**
+   * Adobe refuses the operation itself for this org (1445 "PATCH Connection Feature not enabled"):
+   * the engine takes another documented way where there is one; otherwise terminal.
+   */
+  Unsupported: 'Unsupported',
+  /** Credentials were refused (Adobe or Mixpanel): retry after a long delay. */
   Credentials: 'Credentials',
-  /** Adobe asked us to slow down. */
+  /** A referenced Secret or key is missing: retry after a long delay (its watch usually wins). */
+  MissingSecret: 'MissingSecret',
+  /** Adobe asked us to slow down: retry after `retryAfterMs`. */
   Throttled: 'Throttled',
-  /** Retry with exponential backoff. */
+  /**
+   * Adobe is finishing a transition (delete-finalizing, enabled-finalizing, disabling, inProgress,
+   * updating): the same request succeeds later; retry with backoff, never terminal.
+   */
+  Busy: 'Busy',
+  /** Retry with exponential backoff (5xx, network, a failed status write). */
   Transient: 'Transient',
-  /** Our view of Adobe is stale (412, or a 404 on write): re-observe and retry at once. */
+  /** Our view of Adobe is stale (412, or a 404 on write): re-observe; backoff once passes run out. */
   Stale: 'Stale',
 } as const;
 
-/** One failure kind. */
-export type FailureKind = (typeof FAILURE_KINDS)[keyof typeof FAILURE_KINDS];
+/** One error kind. */
+export type ReconcileErrorKind = (typeof RECONCILE_ERROR_KINDS)[keyof typeof RECONCILE_ERROR_KINDS];
 
-/** A classified failure, ready to become a condition and an action. */
-export class ReconcileFailure extends Error {
-  override readonly name = 'ReconcileFailure';
-  constructor(
-    readonly kind: FailureKind,
-    readonly reason: ConditionReason,
-    message: string,
-    readonly retryAfterMs?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+/** How long to wait after a 429 that carried no Retry-After (then the message states this). */
+export const THROTTLE_DEFAULT_MS = 10_000;
+
+/** What a ReconcileError is made of. */
+export interface ReconcileErrorInit {
+  kind: ReconcileErrorKind;
+  /** The Synced condition's reason while this error stands. */
+  reason: ConditionReason;
+  /** The Synced condition's message: what failed and what to do; never a secret. */
+  message: string;
+  /** When the failure itself says how long to wait (Retry-After); honoured by `errorPolicy`. */
+  retryAfterMs?: number;
+  cause?: unknown;
+}
+
+/** A failed reconcile, classified: the only error type the engine throws. */
+export class ReconcileError extends Error {
+  override readonly name = 'ReconcileError';
+  readonly kind: ReconcileErrorKind;
+  readonly reason: ConditionReason;
+  readonly retryAfterMs: number | undefined;
+
+  constructor(init: ReconcileErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.kind = init.kind;
+    this.reason = init.reason;
+    this.retryAfterMs = init.retryAfterMs;
   }
 }
 
-/** Maps anything thrown while acting to a ReconcileFailure. */
-export function classify(err: unknown): ReconcileFailure {
-  if (err instanceof ReconcileFailure) return err;
-  if (err instanceof PortError) {
-    const detail = err.message;
-    switch (err.kind) {
-      case 'Validation':
-        return new ReconcileFailure(
-          'Terminal',
-          CONDITION_REASONS.ValidationFailed,
-          ENGINE_MESSAGES.terminal(detail),
-          undefined,
-          { cause: err },
-        );
-      case 'Unauthorized':
-      case 'Forbidden':
-        return new ReconcileFailure(
-          'Credentials',
-          CONDITION_REASONS.PlatformCredentialsRejected,
-          ENGINE_MESSAGES.platformRejected(detail),
-          undefined,
-          { cause: err },
-        );
-      case 'Throttled':
-        return new ReconcileFailure(
-          'Throttled',
-          CONDITION_REASONS.Throttled,
-          ENGINE_MESSAGES.throttled(err.details.retryAfterMs ?? 0),
-          err.details.retryAfterMs,
-          { cause: err },
-        );
-      case 'Conflict':
-      case 'NotFound':
-        return new ReconcileFailure(
-          'Stale',
-          CONDITION_REASONS.ReconcileError,
-          ENGINE_MESSAGES.transient(detail),
-          undefined,
-          { cause: err },
-        );
-      case 'Busy':
-        return new ReconcileFailure(
-          'Transient',
-          CONDITION_REASONS.AdobeBusy,
-          ENGINE_MESSAGES.busy(detail),
-          undefined,
-          { cause: err },
-        );
-      case 'Unsupported':
-        return new ReconcileFailure(
-          'Terminal',
-          CONDITION_REASONS.ValidationFailed,
-          ENGINE_MESSAGES.terminal(detail),
-          undefined,
-          { cause: err },
-        );
-      case 'Unavailable':
-      case 'Network':
-        return new ReconcileFailure(
-          'Transient',
-          CONDITION_REASONS.ReconcileError,
-          ENGINE_MESSAGES.transient(detail),
-          undefined,
-          { cause: err },
-        );
-    }
-  }
+/** `err` itself when it is a ReconcileError; otherwise a Transient one with `message(detail)`. */
+function transientFrom(err: unknown, message: (detail: string) => string): ReconcileError {
+  if (err instanceof ReconcileError) return err;
   const detail = err instanceof Error ? err.message : String(err);
-  return new ReconcileFailure(
-    'Transient',
-    CONDITION_REASONS.ReconcileError,
-    ENGINE_MESSAGES.transient(detail),
-    undefined,
-    { cause: err },
-  );
+  return new ReconcileError({
+    kind: 'Transient',
+    reason: CONDITION_REASONS.ReconcileError,
+    message: message(detail),
+    cause: err,
+  });
 }
+
+/**
+ * `err` as a ReconcileError. Anything else is a defect of ours (a ReconcileError is expected from
+ * every collaborator), reported as such and retried with backoff; it is never labelled as Adobe's.
+ */
+export const asReconcileError = (err: unknown): ReconcileError =>
+  transientFrom(err, ENGINE_MESSAGES.unexpected);
+
+/** The error for a status write the runtime could not persist (the Kubernetes API, not Adobe). */
+export const statusWriteFailed = (err: unknown): ReconcileError =>
+  transientFrom(err, ENGINE_MESSAGES.statusWriteFailed);

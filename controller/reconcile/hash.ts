@@ -1,17 +1,6 @@
 /** Stable hashing of values, used for names, applied-state fingerprints and credential hashes. */
 import { createHash } from 'node:crypto';
-
-/** JSON with sorted object keys, so equal values always serialize identically. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
+import { canonicalJson } from '../util/canonical-json.js';
 
 /** Hex sha256 of the canonical JSON of `value`, cut to `length` characters. */
 export function stableHash(value: unknown, length = 16): string {

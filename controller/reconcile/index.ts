@@ -1,22 +1,23 @@
-/** The reconcile engine: observe → pure plan → act. Import from here. */
-export { reconcile, PAUSED_ANNOTATION } from './engine.js';
-export type { ReconcileResult } from './result.js';
-export type { ReconcileInput, ReconcileDeps, EngineLogger } from './session.js';
-export { nopLogger } from './session.js';
-export { Action, ENGINE_DEFAULTS, backoffDelay, type EngineOptions } from './action.js';
+/**
+ * The reconcile engine: observe → pure plan → act, behind the kube-rs contract
+ * `reconcile(object, ctx): Promise<Action>` (throws one `ReconcileError`) and one
+ * `errorPolicy(error, attempts): Action`. Import from here.
+ */
+export { reconcile } from './engine.js';
+export { nopLogger, type EngineLogger, type ObjectContext, type ReconcileContext } from './context.js';
+export { ERROR_POLICY_DEFAULTS, backoffDelay, errorPolicy, type ErrorPolicyOptions } from './error-policy.js';
 export {
-  planChain,
-  planDeletion,
-  describeOperation,
-  VERBS,
-  PLAN_REASONS,
-  type Operation,
-  type Plan,
-  type Notice,
-  type FieldDiff,
-  type Verb,
-} from './plan.js';
+  ENGINE_MESSAGES,
+  RECONCILE_ERROR_KINDS,
+  ReconcileError,
+  THROTTLE_DEFAULT_MS,
+  type ReconcileErrorKind,
+} from './errors.js';
+export { describeOperation, PLAN_REASONS } from './operations.js';
+export type * from './operations.js';
+export { planChain, planDeletion } from './plan.js';
 export { observe, type ObservedChain } from './observe.js';
+export { discoverChain, type Discovery } from './discover.js';
 export {
   desiredChain,
   resolveMixpanel,
@@ -34,16 +35,8 @@ export {
   type ConditionReason,
 } from './conditions.js';
 export { EVENT_REASONS, type EngineEvent, type EventReason } from './events.js';
-export { ENGINE_MESSAGES, FAILURE_KINDS, ReconcileFailure, classify } from './errors.js';
-export {
-  PortError,
-  PORT_ERROR_KINDS,
-  type AdobePort,
-  type AdobeConnector,
-  type PlatformCredentials,
-  type PortErrorKind,
-} from './ports.js';
-export { resourceName, mappingSetName, NAME_PREFIX, LINKS, type Link } from './naming.js';
+export type { AdobePort, AdobeConnector, PlatformCredentials } from './ports.js';
+export { mappingSetName, type Link } from './naming.js';
 export type { DataflowObject, DataflowSpec, DataflowStatus } from './types.js';
 export {
   accountRuns,
@@ -58,11 +51,5 @@ export {
   type RunAccounting,
   type RunPollLimits,
 } from './runs.js';
-export {
-  pollRuns,
-  type DataflowRef,
-  type RunObserver,
-  type RunPoll,
-  type RunMonitorDeps,
-} from './run-monitor.js';
+export type { DataflowRef, RunObserver, RunPoll, RunMonitorDeps } from './context.js';
 export type { ObservedRun, RunOutcome, RunQuery } from './ports.js';

@@ -49,6 +49,30 @@ export function resourceName(
 /** Name of a CR's mapping set: updated in place, never replaced, so one name per CR. */
 export const mappingSetName = (uid: string): string => resourceName(uid, 'mappingSet', [], '');
 
+/**
+ * The names a CR's first create of each link gets (no predecessor): what a restarted engine, or
+ * one whose status was lost, looks up. The source's name depends on the base connection it reads
+ * through, so it needs the base's id.
+ */
+export function firstCreateNames(uid: string, pairKey: readonly string[]) {
+  return {
+    baseConnection: resourceName(uid, 'baseConnection', [], ''),
+    targetConnection: resourceName(uid, 'targetConnection', pairKey, ''),
+    sourceConnection: (baseId: string) => resourceName(uid, 'sourceConnection', [...pairKey, baseId], ''),
+    mappingSet: mappingSetName(uid),
+  };
+}
+
+/** True when `name` is one the controller gave a resource of CR `uid` (any link, any predecessor). */
+export const ownedBy = (uid: string, name: string | undefined): boolean =>
+  name?.startsWith(`${NAME_PREFIX}-${uid}-`) ?? false;
+
+/** The values whose change replaces the source/target pair, in the order names hash them. */
+export const pairKeyOf = (spec: {
+  source: { projectId: string; timezone: string };
+  target: { datasetId: string; schemaId: string };
+}): string[] => [spec.source.projectId, spec.source.timezone, spec.target.datasetId, spec.target.schemaId];
+
 /** Description put on every resource so a human reading Adobe's UI knows where it comes from. */
 export function ownerDescription(namespace: string, name: string): string {
   return `Managed by the MixpanelDataflow controller for ${namespace}/${name}`;

@@ -2,57 +2,21 @@
  * Pure planning: desired chain + observed chain + status → ordered operations. No I/O, so it is
  * unit-tested with tables and printed as is by a dry-run `plan` command (see `describeOperation`).
  */
+import { MAX_PENDING_DELETIONS } from '../api/index.js';
+import { canonicalJson } from '../util/canonical-json.js';
 import { CONDITION_REASONS, CONDITION_TYPES } from './conditions.js';
-import { canonicalJson } from './hash.js';
 import type { DesiredChain } from './desired.js';
-import type { Link } from './naming.js';
 import type { ObservedChain } from './observe.js';
+import {
+  PLAN_REASONS,
+  type DeleteOperation,
+  type FieldDiff,
+  type FlowPatch,
+  type Notice,
+  type Operation,
+  type Plan,
+} from './operations.js';
 import type { DataflowStatus, RetiredRef } from './types.js';
-
-/** What an operation does to its link. `verify` is the explore check of Mixpanel access. */
-export const VERBS = ['create', 'update', 'replace', 'delete', 'enable', 'disable', 'verify'] as const;
-
-/** One verb. */
-export type Verb = (typeof VERBS)[number];
-
-/** Why an operation is planned; stable strings a user reads in `plan` output. */
-export const PLAN_REASONS = {
-  notCreated: 'not created yet',
-  deletedOutOfBand: 'deleted outside the controller',
-  credentialsChanged: 'the Mixpanel credentials Secret changed',
-  accessUnverified: 'Mixpanel access for this project is not verified yet',
-  pairChanged:
-    'Adobe does not update source/target connections in place: projectId, timezone, datasetId or schemaId changed',
-  baseReplaced: 'its base connection was recreated',
-  connectionsReplaced: 'its source or target connection is new',
-  inPlace: 'the spec differs from Adobe',
-  enabledChanged: 'spec.enabled differs from the flow state',
-  retired: 'replaced by a new resource',
-  deleting: 'the MixpanelDataflow is being deleted',
-} as const;
-
-/** One field that an update changes (values printed, never secret). */
-export interface FieldDiff {
-  field: string;
-  from: string;
-  to: string;
-}
-
-/** One planned operation. `id` is the existing resource acted on, when there is one. */
-export interface Operation {
-  link: Link;
-  verb: Verb;
-  reason: string;
-  id?: string;
-  diff?: FieldDiff[];
-}
-
-/** Something the plan will not do (yet), reported instead of fought. `Transitioning`: Adobe is
- * moving the flow between states; nothing is toggled until it settles, and the engine looks again soon. */
-export interface Notice {
-  kind: 'StartTimeLocked' | 'Transitioning';
-  message: string;
-}
 
 /**
  * Start time a flow is created with when the spec says `enabled: false` (2100-01-01T00:00:00Z):
@@ -61,18 +25,14 @@ export interface Notice {
  */
 export const PARKED_START_TIME = 4_102_444_800;
 
-/** The ordered operations plus notices. */
-export interface Plan {
-  ops: Operation[];
-  notices: Notice[];
-}
-
 const show = (v: unknown): string =>
   v === undefined ? '(none)' : typeof v === 'string' ? v : canonicalJson(v);
 
+const differs = (a: unknown, b: unknown): boolean => canonicalJson(a) !== canonicalJson(b);
+
 function diffFields(pairs: ReadonlyArray<[string, unknown, unknown]>): FieldDiff[] {
   return pairs
-    .filter(([, from, to]) => canonicalJson(from) !== canonicalJson(to))
+    .filter(([, from, to]) => differs(from, to))
     .map(([field, from, to]) => ({ field, from: show(from), to: show(to) }));
 }
 
@@ -89,15 +49,21 @@ function accessFailedBefore(status: DataflowStatus): boolean {
   );
 }
 
-/** Plans the chain; `nowSec` decides whether the flow's start time can still change. */
+/**
+ * Plans the chain; `nowSec` decides whether the flow's start time can still change. When the
+ * replacements planned would push the pending deletions past what status can hold, only those
+ * deletions are planned (with a `DeletionsPending` notice): nothing is ever dropped from the list.
+ */
 export function planChain(d: DesiredChain, o: ObservedChain, status: DataflowStatus, nowSec: number): Plan {
   const ops: Operation[] = [];
   const notices: Notice[] = [];
 
   // Base connection: created, or its credentials updated in place.
   const baseNew = !o.base;
+  let credentialsChange = false;
   if (!o.base) ops.push({ link: 'baseConnection', verb: 'create', reason: missing(o.base) });
   else if (status.appliedSourceCredentialsHash !== d.mixpanel.hash) {
+    credentialsChange = true;
     const diff = [
       {
         field: 'auth.params',
@@ -139,7 +105,6 @@ export function planChain(d: DesiredChain, o: ObservedChain, status: DataflowSta
       reason: PLAN_REASONS.baseReplaced,
     });
 
-  const credentialsChange = ops.some((op) => op.verb === 'update');
   if (sourceOps.length > 0 || credentialsChange || accessFailedBefore(status)) {
     const reason = credentialsChange ? PLAN_REASONS.credentialsChanged : PLAN_REASONS.accessUnverified;
     ops.push({ link: 'baseConnection', verb: 'verify', reason, ...(o.base ? { id: o.base.id } : {}) });
@@ -171,8 +136,19 @@ export function planChain(d: DesiredChain, o: ObservedChain, status: DataflowSta
   }
 
   planFlow(d, o, ops, notices, { mappingChanges, nowSec });
-  ops.push(...planRetiredDeletes(status.pendingDeletions ?? [], ops));
+  const retired = status.pendingDeletions ?? [];
+  const replacedNow = replacements(ops);
+  if (retired.length + replacedNow.length > MAX_PENDING_DELETIONS)
+    return { ops: deletes(retired, PLAN_REASONS.retired), notices: [...notices, deletionsPending(retired)] };
+  ops.push(...deletes([...retired, ...replacedNow], PLAN_REASONS.retired));
   return { ops, notices };
+}
+
+function deletionsPending(retired: readonly RetiredRef[]): Notice {
+  return {
+    kind: 'DeletionsPending',
+    message: `${retired.length} replaced resources wait for deletion; replacements wait until they are deleted`,
+  };
 }
 
 function planFlow(
@@ -182,9 +158,7 @@ function planFlow(
   notices: Notice[],
   ctx: { mappingChanges: boolean; nowSec: number },
 ): void {
-  const connectionsNew = ops.some(
-    (op) => (op.link === 'sourceConnection' || op.link === 'targetConnection') && op.verb !== 'update',
-  );
+  const connectionsNew = ops.some((op) => op.link === 'sourceConnection' || op.link === 'targetConnection');
   const f = o.flow;
   if (
     !f ||
@@ -241,19 +215,31 @@ function planFlow(
   const mappingTo = ctx.mappingChanges
     ? `${o.mapping?.id ?? '(new)'}@(next version)`
     : `${o.mapping?.id}@${o.mapping?.version}`;
-  const diff = diffFields([
-    ['name', f.name, d.flow.name],
-    ['description', f.description, d.flow.description],
-    ['schedule.frequency', f.schedule.frequency, want.frequency],
-    ['schedule.interval', f.schedule.interval, want.interval],
-    // The flow spec forbids backfill with `once`; Adobe stores it (default true) for the others.
-    ['schedule.backfill', f.schedule.backfill, want.frequency === 'once' ? undefined : f.schedule.backfill],
-    ['schedule.startTime', f.schedule.startTime, startTime ?? f.schedule.startTime],
-    ['mapping', `${f.mappingId}@${f.mappingVersion}`, mappingTo],
-  ]);
+  // Each field: its label and values for people, and what the patch writes when it differs.
+  const diff: FieldDiff[] = [];
+  const patch: FlowPatch = {};
+  const field = (label: string, from: unknown, to: unknown, intent: () => void) => {
+    if (!differs(from, to)) return;
+    diff.push({ field: label, from: show(from), to: show(to) });
+    intent();
+  };
+  field('name', f.name, d.flow.name, () => (patch.name = d.flow.name));
+  field('description', f.description, d.flow.description, () => (patch.description = d.flow.description));
+  field('schedule.frequency', f.schedule.frequency, want.frequency, () => (patch.frequency = want.frequency));
+  field('schedule.interval', f.schedule.interval, want.interval, () => (patch.interval = want.interval));
+  // The flow spec forbids backfill with `once`; Adobe stores it (default true) for the others.
+  const backfill = want.frequency === 'once' ? undefined : f.schedule.backfill;
+  field('schedule.backfill', f.schedule.backfill, backfill, () => (patch.backfill = undefined));
+  field(
+    'schedule.startTime',
+    f.schedule.startTime,
+    startTime ?? f.schedule.startTime,
+    () => (patch.startTime = startTime),
+  );
+  field('mapping', `${f.mappingId}@${f.mappingVersion}`, mappingTo, () => (patch.mapping = true));
   // Adobe refuses updates of a flow in transition (1420/1457): wait for it to settle.
   if (diff.length > 0 && settled)
-    ops.push({ link: 'flow', verb: 'update', id: f.id, diff, reason: PLAN_REASONS.inPlace });
+    ops.push({ link: 'flow', verb: 'update', id: f.id, diff, patch, reason: PLAN_REASONS.inPlace });
   const enabled = f.state === 'enabled';
   if (settled && d.flow.enabled !== enabled)
     ops.push({
@@ -271,33 +257,27 @@ const DELETE_ORDER: Record<RetiredRef['kind'], number> = {
   baseConnection: 2,
 };
 
-/** Deletes of resources replaced earlier or now; they run only after the new chain is complete. */
-function planRetiredDeletes(retired: readonly RetiredRef[], ops: readonly Operation[]): Operation[] {
-  const replacedNow: RetiredRef[] = ops
-    .filter((op) => op.verb === 'replace' && op.id !== undefined && op.link !== 'mappingSet')
-    .map((op) => ({ kind: op.link as RetiredRef['kind'], id: op.id as string }));
-  const all = [...retired, ...replacedNow].filter((r, i, arr) => arr.findIndex((x) => x.id === r.id) === i);
-  return all
+/** The resources this plan replaces: each becomes a pending deletion once its successor exists. */
+function replacements(ops: readonly Operation[]): RetiredRef[] {
+  const out: RetiredRef[] = [];
+  for (const op of ops) if (op.verb === 'replace') out.push({ kind: op.link, id: op.id });
+  return out;
+}
+
+/** Deletes of `refs`, deduplicated, flows first, then source and target, then base connections. */
+function deletes(refs: readonly RetiredRef[], reason: string): DeleteOperation[] {
+  return refs
+    .filter((r, i, arr) => arr.findIndex((x) => x.id === r.id) === i)
     .sort((a, b) => DELETE_ORDER[a.kind] - DELETE_ORDER[b.kind])
-    .map((r) => ({ link: r.kind, verb: 'delete', id: r.id, reason: PLAN_REASONS.retired }));
+    .map((r) => ({ link: r.kind, verb: 'delete', id: r.id, reason }));
 }
 
 /** Plans the deletion of everything recorded in status: flows, then connections, then base. */
-export function planDeletion(status: DataflowStatus): Operation[] {
+export function planDeletion(status: DataflowStatus): DeleteOperation[] {
   const refs: RetiredRef[] = [...(status.pendingDeletions ?? [])];
   if (status.flow?.id) refs.push({ kind: 'flow', id: status.flow.id });
   if (status.sourceConnection?.id) refs.push({ kind: 'sourceConnection', id: status.sourceConnection.id });
   if (status.targetConnection?.id) refs.push({ kind: 'targetConnection', id: status.targetConnection.id });
   if (status.baseConnection?.id) refs.push({ kind: 'baseConnection', id: status.baseConnection.id });
-  return refs
-    .filter((r, i, arr) => arr.findIndex((x) => x.id === r.id) === i)
-    .sort((a, b) => DELETE_ORDER[a.kind] - DELETE_ORDER[b.kind])
-    .map((r) => ({ link: r.kind, verb: 'delete', id: r.id, reason: PLAN_REASONS.deleting }));
-}
-
-/** One line describing an operation, e.g. for a dry-run `plan` command. */
-export function describeOperation(op: Operation): string {
-  const target = op.id ? `${op.link} ${op.id}` : op.link;
-  const diff = op.diff?.length ? `: ${op.diff.map((x) => `${x.field} ${x.from} → ${x.to}`).join('; ')}` : '';
-  return `${op.verb} ${target}${diff} (${op.reason})`;
+  return deletes(refs, PLAN_REASONS.deleting);
 }

@@ -2,42 +2,10 @@
  * The narrow port through which the engine talks to Adobe. An adapter (controller/adobe/) maps
  * the Flow Service client onto it. Every method is idempotent in effect when retried with the
  * same arguments, except the creates, which the engine guards with a find-by-name first.
- * Reads return `null` for "does not exist" (404); every other failure is a `PortError`.
+ * Reads return `null` for "does not exist" (404); every other failure is thrown as a
+ * `ReconcileError` (errors.ts) that the adapter builds from the client's error, so the engine
+ * never classifies an HTTP failure itself.
  */
-
-/** Failure classes the engine acts on; the adapter maps every client error to one of them. */
-export const PORT_ERROR_KINDS = [
-  'NotFound', // 404 on a write (a read returns null instead)
-  'Conflict', // 412: the etag no longer matches; re-observe and retry
-  'Validation', // 400/422: Adobe rejected the request; terminal for this generation
-  'Unauthorized', // 401 that survived one token refresh, or IMS rejected the client credentials
-  'Forbidden', // 403
-  'Throttled', // 429; `retryAfterMs` set when Adobe sent Retry-After
-  'Unavailable', // 5xx
-  'Network', // connection reset, DNS, timeout
-  // Adobe is finishing a transition (delete-finalizing, enabled-finalizing, disabling, inProgress,
-  // updating: codes 1409, 1416, 1420, 1421, 1456-1458, and 1418/1447 while a deleted flow still
-  // holds its connections): wait and retry, never terminal.
-  'Busy',
-  // Adobe refuses the operation itself for this org (1445 "PATCH Connection Feature not enabled"):
-  // the engine takes another documented way.
-  'Unsupported',
-] as const;
-
-/** One failure class. */
-export type PortErrorKind = (typeof PORT_ERROR_KINDS)[number];
-
-/** The only error type a port may throw. Its message must never contain a secret. */
-export class PortError extends Error {
-  override readonly name = 'PortError';
-  constructor(
-    readonly kind: PortErrorKind,
-    message: string,
-    readonly details: { status?: number; code?: string; retryAfterMs?: number; cause?: unknown } = {},
-  ) {
-    super(message, { cause: details.cause });
-  }
-}
 
 /** Platform (IMS) credentials from the platform Secret. */
 export interface PlatformCredentials {
@@ -54,6 +22,8 @@ export interface ObservedConnection {
   etag: string;
   name: string;
   state?: string;
+  /** When Adobe created it (epoch ms), when it says. */
+  createdAt?: number;
   /** Source connections: the base connection they read through. */
   baseConnectionId?: string;
   /** Source connections: Mixpanel `params.projectId` and `params.timezone`. */
@@ -139,13 +109,6 @@ export interface MappingSetInput {
   mappings: MappingRow[];
 }
 
-/** How a flow is found after a crash: its name plus the (unique to this CR) connections it links. */
-export interface FlowQuery {
-  name: string;
-  sourceConnectionId: string;
-  targetConnectionId: string;
-}
-
 /** Body of a flow create. */
 export interface FlowInput {
   name: string;
@@ -220,6 +183,8 @@ export interface AdobePort {
     name: string,
     scope?: { baseConnectionId?: string },
   ): Promise<ObservedConnection | null>;
+  /** Every source connection that reads through this base connection. */
+  listSourceConnections(baseConnectionId: string): Promise<ObservedConnection[]>;
   /** Create a base connection (Mixpanel spec, Basic Authentication). */
   createBaseConnection(input: BaseConnectionInput): Promise<Written>;
   /** Replace the base connection's auth params (If-Match etag). */
@@ -244,8 +209,8 @@ export interface AdobePort {
 
   /** GET a flow by id; null when it does not exist. */
   getFlow(id: string): Promise<ObservedFlow | null>;
-  /** Find the flow with this name that reads exactly this source and writes exactly this target. */
-  findFlow(query: FlowQuery): Promise<ObservedFlow | null>;
+  /** Every flow that reads this source connection (each source is unique to one CR). */
+  listFlowsOfSource(sourceConnectionId: string): Promise<ObservedFlow[]>;
   /** Create a flow (Mixpanel → data lake flow spec). */
   createFlow(input: FlowInput): Promise<Written>;
   /** JSON-Patch a flow with If-Match etag. */

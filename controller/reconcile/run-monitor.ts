@@ -1,7 +1,7 @@
 /**
  * Run monitoring, I/O part: one poll of a flow's runs per reconcile (so on the resync cadence),
  * through the port and so through the client's org-wide rate limiter. The new cursor is persisted
- * (progress callback) before the observer hears of the runs, so a crash never counts a run twice;
+ * (status sink) before the observer hears of the runs, so a crash never counts a run twice;
  * a failed poll changes nothing and is retried on the next reconcile.
  */
 import {
@@ -19,39 +19,9 @@ import {
   RUN_POLL_DEFAULTS,
   runQuery,
   scheduleIntervalSeconds,
-  type RunPollLimits,
 } from './runs.js';
+import type { RunMonitorDeps, RunObserver } from './context.js';
 import type { Session } from './session.js';
-
-/** The CR a poll belongs to. */
-export interface DataflowRef {
-  uid: string;
-  namespace: string;
-  name: string;
-}
-
-/** What one successful poll found. */
-export interface RunPoll {
-  /** Runs counted for the first time, oldest first (their cursor is already persisted). */
-  accounted: readonly ObservedRun[];
-  /** The newest run seen, finished or in progress; absent when no run newer than the cursor exists. */
-  newest?: ObservedRun;
-  /** When the newest known successful run completed (epoch ms); null when the flow has none. */
-  lastSuccessAtMs?: number | null;
-}
-
-/** Receives polls (the metrics); must not throw. */
-export interface RunObserver {
-  onPoll(ref: DataflowRef, poll: RunPoll): void;
-  /** The last success the observer already knows for this CR (undefined: ask Adobe once). */
-  knownLastSuccessAtMs(uid: string): number | null | undefined;
-}
-
-/** Run-monitoring collaborators of the engine (all optional). */
-export interface RunMonitorDeps {
-  observer?: RunObserver;
-  limits?: Partial<RunPollLimits>;
-}
 
 const completion = (r: ObservedRun) => r.completedAtMs ?? r.startedAtMs ?? null;
 

@@ -1,75 +1,43 @@
-/** Per-reconcile working state: the status being built, events, progress reporting, clock. */
-import { ANNOTATIONS, PAUSED_VALUE } from '../api/index.js';
-import { ENGINE_DEFAULTS, type EngineOptions } from './action.js';
-import { setCondition, type ConditionInput } from './conditions.js';
-import type { EngineEvent } from './events.js';
-import { canonicalJson } from './hash.js';
-import type { AdobeConnector } from './ports.js';
-import type { RunMonitorDeps } from './run-monitor.js';
+/** Per-reconcile working state: the status being built, events, status writes, clock. */
+import { isPaused } from '../api/index.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import {
+  CONDITION_TYPES,
+  getCondition,
+  setCondition,
+  syncedFailure,
+  type ConditionInput,
+} from './conditions.js';
+import { nopLogger, type EngineLogger, type ReconcileContext } from './context.js';
+import type { MissingSecret } from './desired.js';
+import { waitsForChange } from './error-policy.js';
+import { missingSecretCondition, ReconcileError, statusWriteFailed } from './errors.js';
+import { EVENT_REASONS, warning, type EngineEvent } from './events.js';
 import type { DataflowObject, DataflowStatus } from './types.js';
-import type { SecretsByName } from './desired.js';
-
-/** Structured logger the engine writes to (pino-compatible subset). */
-export interface EngineLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
-
-/** A logger that drops everything. */
-export const nopLogger: EngineLogger = { info: () => undefined, warn: () => undefined };
-
-/** Input of one reconcile. */
-export interface ReconcileInput {
-  object: DataflowObject;
-  /** Decoded Secrets of the CR's namespace that the spec references; absent Secret → undefined. */
-  secrets: SecretsByName;
-  /** Consecutive failed reconciles of this object so far (the runtime's per-key counter). */
-  failures?: number;
-}
-
-/** Collaborators of the engine. */
-export interface ReconcileDeps {
-  /** Opens an Adobe port for a set of platform credentials. */
-  connect: AdobeConnector;
-  /** Persists status as soon as a new id/etag exists (called with a full status copy, in order). */
-  onProgress?: (status: DataflowStatus) => void | Promise<void>;
-  clock?: () => Date;
-  random?: () => number;
-  logger?: EngineLogger;
-  options?: Partial<EngineOptions>;
-  /** Run monitoring: the observer that counts runs (metrics) and poll limits. */
-  runs?: RunMonitorDeps;
-}
 
 /** The working state of one reconcile. */
 export class Session {
   readonly status: DataflowStatus;
   readonly events: EngineEvent[] = [];
   readonly now: Date;
-  readonly opts: EngineOptions;
   readonly logger: EngineLogger;
-  readonly random: () => number;
-  private progress: Promise<void> = Promise.resolve();
+  /** Canonical JSON of the status as last written (or as read): what needs no write. */
+  private written: string;
+  private writing: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly input: ReconcileInput,
-    readonly deps: ReconcileDeps,
+    readonly obj: DataflowObject,
+    readonly ctx: ReconcileContext,
   ) {
-    this.status = structuredClone(input.object.status ?? {});
-    this.now = (deps.clock ?? (() => new Date()))();
-    this.opts = { ...ENGINE_DEFAULTS, ...deps.options };
-    this.logger = deps.logger ?? nopLogger;
-    this.random = deps.random ?? Math.random;
+    this.status = structuredClone(obj.status ?? {});
+    this.written = canonicalJson(this.status);
+    this.now = (ctx.clock ?? (() => new Date()))();
+    this.logger = ctx.logger ?? nopLogger;
   }
 
-  /** The CR. */
-  get obj(): DataflowObject {
-    return this.input.object;
-  }
-
-  /** True when the paused annotation says `"true"`: observe and report, never write. */
+  /** True when the paused annotation is set: observe and report, never write to Adobe. */
   get paused(): boolean {
-    return this.obj.annotations?.[ANNOTATIONS.paused] === PAUSED_VALUE;
+    return isPaused(this.obj);
   }
 
   /** Now in epoch seconds. */
@@ -77,18 +45,21 @@ export class Session {
     return Math.floor(this.now.getTime() / 1000);
   }
 
-  /** Applies `change` to status; when it changed anything, reports the new status (in order). */
+  /** `namespace/name`, for logs. */
+  get key(): string {
+    return `${this.obj.namespace}/${this.obj.name}`;
+  }
+
+  /**
+   * Applies `change` to status and writes it at once when that changed anything (writes are
+   * serialized, in order). A failed write is a ReconcileError naming the Kubernetes API.
+   */
   readonly record = async (change: (status: DataflowStatus) => void): Promise<void> => {
-    const before = canonicalJson(this.status);
     change(this.status);
-    if (canonicalJson(this.status) === before || !this.deps.onProgress) return;
-    const snapshot = structuredClone(this.status);
-    const report = this.deps.onProgress;
-    this.progress = this.progress.then(() => report(snapshot));
-    await this.progress;
+    await this.write();
   };
 
-  /** Adds an event. */
+  /** Adds an event; events are recorded after the last status write (`flush`). */
   readonly emit = (event: EngineEvent): void => {
     this.events.push(event);
   };
@@ -99,5 +70,58 @@ export class Session {
     for (const c of conditions) list = setCondition(list, c, this.now);
     this.status.conditions = list;
     this.status.observedGeneration = this.obj.generation;
+  }
+
+  /**
+   * Records a failure the way every branch does (crossplane): Synced=False with the error's reason
+   * and message, any other condition given, and a Warning event for failures a person must fix.
+   * Returns the error for the caller to throw.
+   */
+  fail(error: ReconcileError, ...others: ConditionInput[]): ReconcileError {
+    this.conclude(syncedFailure(this.obj.generation, error.reason, error.message), ...others);
+    if (waitsForChange(error)) this.emit(warning(EVENT_REASONS.TerminalError, error.message));
+    if (error.kind === 'Credentials') this.emit(warning(EVENT_REASONS.CredentialsRejected, error.message));
+    return error;
+  }
+
+  /**
+   * The error for a missing Secret or key (`wrap` adds context, e.g. during deletion): Synced=False
+   * naming it, and a Warning event only when that condition changes (a resync repeats nothing).
+   */
+  missingSecret(missing: MissingSecret, wrap: (message: string) => string = (m) => m): ReconcileError {
+    const condition = missingSecretCondition(missing);
+    const { reason } = condition;
+    const message = wrap(condition.message);
+    const before = getCondition(this.status.conditions, CONDITION_TYPES.Synced);
+    if (before?.reason !== reason || before.message !== message)
+      this.emit(
+        warning(missing.problem ? EVENT_REASONS.InvalidSecret : EVENT_REASONS.MissingSecret, message),
+      );
+    this.conclude(syncedFailure(this.obj.generation, reason, message));
+    return new ReconcileError({ kind: 'MissingSecret', reason, message });
+  }
+
+  /** Writes the final status when it changed, then records the events. */
+  async flush(): Promise<void> {
+    await this.write();
+    const events = this.events.splice(0);
+    for (const e of events) await this.ctx.recordEvent(e);
+  }
+
+  private write(): Promise<void> {
+    // Each write is tried on its own: one failed write does not fail the ones after it.
+    this.writing = this.writing
+      .catch(() => undefined)
+      .then(async () => {
+        const now = canonicalJson(this.status);
+        if (now === this.written) return;
+        try {
+          await this.ctx.writeStatus(structuredClone(this.status));
+        } catch (err) {
+          throw statusWriteFailed(err);
+        }
+        this.written = now;
+      });
+    return this.writing;
   }
 }

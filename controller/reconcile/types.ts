@@ -28,6 +28,8 @@ export interface DataflowObject {
   name: string;
   generation: number;
   annotations?: Record<string, string>;
+  /** Kubernetes labels: the engine ignores them; the metrics export the allowlisted ones. */
+  labels?: Record<string, string>;
   deletionTimestamp?: string;
   spec: DataflowSpec;
   status?: DataflowStatus;

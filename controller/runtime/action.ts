@@ -1,13 +1,15 @@
-/** What a reconcile asks the runtime to do next (kube-rs `Action`), plus the terminal error type. */
-
-/** Requeue after a delay, or wait for the next change (and the periodic resync). */
+/**
+ * What a reconcile asks the runtime to do next (kube-rs `Action`): the one type both a reconcile
+ * and an error policy return. A private constructor and two constructors, so there is no third
+ * state (no success-path backoff: backoff is for errors, which go through the error policy).
+ */
 export class Action {
   private constructor(
-    /** Delay before the next reconcile; null means wait for a change or the resync. */
+    /** Delay before the next reconcile; null means wait for a change (or the periodic resync). */
     readonly requeueAfterMs: number | null,
   ) {}
 
-  /** Reconcile again after `ms` milliseconds (backoff is reset: this is not an error). */
+  /** Reconcile again after `ms` milliseconds. */
   static requeue(ms: number): Action {
     return new Action(Math.max(0, Math.round(ms)));
   }
@@ -15,32 +17,5 @@ export class Action {
   /** Reconcile again on the next change of the object, or at the periodic resync. */
   static awaitChange(): Action {
     return new Action(null);
-  }
-}
-
-/**
- * An error retrying cannot fix (controller-runtime `TerminalError`): counted, logged, not requeued
- * with backoff; the periodic resync still visits the key.
- */
-export class TerminalError extends Error {
-  override readonly name = 'TerminalError';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
-}
-
-/**
- * A failed reconcile that already knows when to retry (Adobe's Retry-After, a long wait after
- * rejected credentials, the engine's own backoff): counted as an error, requeued after
- * `retryAfterMs` instead of the queue's per-key backoff.
- */
-export class RetryAfterError extends Error {
-  override readonly name = 'RetryAfterError';
-  constructor(
-    message: string,
-    readonly retryAfterMs: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
   }
 }

@@ -1,45 +1,8 @@
 /**
- * Delays for retries, generic over the key: the per-item exponential limiter the work queue uses
- * (client-go `ItemExponentialFailureRateLimiter`) and the jittered backoff of the watch loop
- * (kube-rs `DefaultBackoff`).
+ * Delays of the runtime's own retries, generic over nothing: the jittered backoff of the watch loop
+ * (kube-rs `DefaultBackoff`) and the jitter that spreads periodic resyncs. How long a failed
+ * reconcile waits is the error policy's choice (reconcile/error-policy.ts), not the runtime's.
  */
-
-/** Per-item exponential backoff settings; defaults are client-go's controller limiter (5 ms → 1000 s). */
-export interface ItemBackoffOptions {
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
-/** client-go `DefaultTypedControllerRateLimiter` per-item part: 5 ms doubling up to 1000 s. */
-export const ITEM_BACKOFF_DEFAULTS: Readonly<ItemBackoffOptions> = { baseDelayMs: 5, maxDelayMs: 1_000_000 };
-
-/** Counts failures per key; `when(key)` returns base·2^failures (capped) and counts one more. */
-export class ItemBackoff<K> {
-  private readonly failures = new Map<K, number>();
-  private readonly opts: ItemBackoffOptions;
-
-  constructor(opts: Partial<ItemBackoffOptions> = {}) {
-    this.opts = { ...ITEM_BACKOFF_DEFAULTS, ...opts };
-  }
-
-  /** Delay before the next retry of `key`; records one more failure. */
-  when(key: K): number {
-    const n = this.failures.get(key) ?? 0;
-    this.failures.set(key, n + 1);
-    // Cap the exponent so 2^n never overflows to Infinity.
-    return Math.min(this.opts.maxDelayMs, this.opts.baseDelayMs * 2 ** Math.min(n, 62));
-  }
-
-  /** Failures recorded for `key` since the last forget. */
-  retries(key: K): number {
-    return this.failures.get(key) ?? 0;
-  }
-
-  /** Resets `key` after a success. */
-  forget(key: K): void {
-    this.failures.delete(key);
-  }
-}
 
 /** Jittered exponential backoff settings for reconnect loops. */
 export interface JitterBackoffOptions {

@@ -1,17 +1,17 @@
 /**
- * The reconcile loop, generic over a key: N workers take keys from the work queue and run the
- * reconcile function; its Action or error decides what happens to the key next
- * (controller-runtime `reconcileHandler`):
+ * The reconcile loop, generic over a key (kube-rs `Controller::run(reconcile, error_policy)`):
+ * N workers take keys from the work queue and run `reconcile`. What happens to the key next is an
+ * Action, either the one the reconcile returned or, when it threw, the one `errorPolicy` chose for
+ * the error and the key's consecutive failures (the only failure counter):
  *
- * | outcome                 | queue                                     | result label   |
- * | ----------------------- | ----------------------------------------- | -------------- |
- * | throws TerminalError    | forget; resync later                      | error          |
- * | throws RetryAfterError  | addAfter(its delay)                       | error          |
- * | throws anything else    | addRateLimited (5 ms → 1000 s per key)    | error          |
- * | Action.requeue(ms)      | forget backoff; addAfter(ms)              | requeue_after  |
- * | Action.awaitChange()    | forget; resync after syncPeriod ± jitter  | success        |
+ * | outcome                                   | queue                                   | result label  |
+ * | ----------------------------------------- | --------------------------------------- | ------------- |
+ * | returns Action.requeue(ms)                | addAfter(ms)                            | requeue_after |
+ * | returns Action.awaitChange()              | resync after syncPeriod ± jitter        | success       |
+ * | throws; errorPolicy → Action.requeue(ms)  | addAfter(ms)                            | error         |
+ * | throws; errorPolicy → Action.awaitChange()| resync later; counted as terminal error | error         |
  */
-import { Action, RetryAfterError, TerminalError } from './action.js';
+import { Action } from './action.js';
 import { withJitter } from './backoff.js';
 import type { WorkQueue } from './workqueue.js';
 
@@ -40,16 +40,16 @@ export const nopControllerMetrics: ControllerMetrics = {
   activeWorkers: () => undefined,
 };
 
-/** What a reconcile is told besides its key. */
-export interface ReconcileContext {
-  /** Consecutive failed reconciles of this key (0 after any reconcile that did not throw). */
-  failures: number;
-}
-
 /** Options of a Controller. */
 export interface ControllerOptions<K> {
   queue: WorkQueue<K>;
-  reconcile: (key: K, ctx: ReconcileContext) => Promise<Action>;
+  reconcile: (key: K) => Promise<Action>;
+  /**
+   * What to do after `reconcile` threw (kube-rs `error_policy`). `attempts` counts the key's
+   * consecutive failed reconciles, this one included (1 on a first failure). Returning
+   * `awaitChange()` marks the error terminal: no retry before a change or the resync.
+   */
+  errorPolicy: (key: K, error: unknown, attempts: number) => Action;
   /** Workers (controller-runtime `MaxConcurrentReconciles`). */
   concurrency: number;
   /** Periodic resync of every key after a success (0 disables). */
@@ -58,8 +58,8 @@ export interface ControllerOptions<K> {
   resyncJitter?: number;
   /** Whether the key still exists (no resync is scheduled for a deleted object). */
   exists?: (key: K) => boolean;
-  /** Called with every reconcile error (for logging). */
-  onError?: (key: K, err: unknown) => void;
+  /** Called with every reconcile error and the Action the error policy chose (for logging). */
+  onError?: (key: K, err: unknown, next: Action) => void;
   metrics?: ControllerMetrics;
   random?: () => number;
 }
@@ -110,6 +110,11 @@ export class Controller<K> {
     this.opts.queue.cancel(key);
   }
 
+  /** Consecutive failed reconciles of `key` so far (0 after a success). */
+  failuresOf(key: K): number {
+    return this.failures.get(key) ?? 0;
+  }
+
   private async work(): Promise<void> {
     for (;;) {
       const key = await this.opts.queue.get();
@@ -125,35 +130,32 @@ export class Controller<K> {
   }
 
   private async handle(key: K): Promise<void> {
-    const { queue } = this.opts;
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
-    const failures = this.failures.get(key) ?? 0;
     let action: Action;
     try {
-      action = await this.opts.reconcile(key, { failures });
+      action = await this.opts.reconcile(key);
     } catch (err) {
-      const terminal = err instanceof TerminalError;
-      this.metrics.errored(terminal);
+      const attempts = (this.failures.get(key) ?? 0) + 1;
+      this.failures.set(key, attempts);
+      action = this.opts.errorPolicy(key, err, attempts);
+      this.metrics.errored(action.requeueAfterMs === null);
       this.metrics.reconciled(RECONCILE_RESULTS.error, seconds());
-      this.opts.onError?.(key, err);
-      this.failures.set(key, failures + 1);
-      if (terminal) {
-        queue.forget(key);
-        this.scheduleResync(key);
-      } else if (err instanceof RetryAfterError) queue.addAfter(key, err.retryAfterMs);
-      else queue.addRateLimited(key);
+      this.opts.onError?.(key, err, action);
+      this.next(key, action);
       return;
     }
-    queue.forget(key);
     this.failures.delete(key);
-    if (action.requeueAfterMs !== null) {
-      this.metrics.reconciled(RECONCILE_RESULTS.requeueAfter, seconds());
-      queue.addAfter(key, action.requeueAfterMs);
-      return;
-    }
-    this.metrics.reconciled(RECONCILE_RESULTS.success, seconds());
-    this.scheduleResync(key);
+    this.metrics.reconciled(
+      action.requeueAfterMs === null ? RECONCILE_RESULTS.success : RECONCILE_RESULTS.requeueAfter,
+      seconds(),
+    );
+    this.next(key, action);
+  }
+
+  private next(key: K, action: Action): void {
+    if (action.requeueAfterMs === null) this.scheduleResync(key);
+    else this.opts.queue.addAfter(key, action.requeueAfterMs);
   }
 
   private scheduleResync(key: K): void {
@@ -164,4 +166,4 @@ export class Controller<K> {
 }
 
 /** Re-exported so a reconcile function needs one import. */
-export { Action, RetryAfterError, TerminalError };
+export { Action };

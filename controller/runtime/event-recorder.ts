@@ -28,13 +28,10 @@ export interface EventInput {
   note: string;
 }
 
-/** Records events; an interface so tests and dry runs can pass the no-op. */
+/** Records events; an interface so tests can pass their own. */
 export interface EventRecorder {
   record(regarding: ObjectReference, event: EventInput): Promise<void>;
 }
-
-/** An EventRecorder that drops everything. */
-export const nopEventRecorder: EventRecorder = { record: async () => undefined };
 
 /** Options of the API recorder. */
 export interface ApiEventRecorderOptions {

@@ -1,4 +1,5 @@
 /** The parts of a Kubernetes object the runtime reads, and helpers on them. */
+import { canonicalJson } from '../util/canonical-json.js';
 
 /** Object metadata fields the runtime uses. */
 export interface ObjectMetadata {
@@ -35,17 +36,6 @@ export function parseKey(key: string): { namespace: string; name: string } {
 
 /** The object's resourceVersion (opaque). */
 export const resourceVersionOf = (obj: KubeObject): string | undefined => obj.metadata?.resourceVersion;
-
-/** JSON with sorted keys: equal values give equal strings whatever the key order. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-        )
-      : v,
-  );
-}
 
 /**
  * Whether a watch update is worth a reconcile: a change of generation (spec), annotations (pause),

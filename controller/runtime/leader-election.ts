@@ -87,6 +87,7 @@ export class LeaderElector {
   private stopped = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastRenewMs = 0;
+  private ticking: Promise<void> = Promise.resolve();
   private readonly path: string;
 
   constructor(private readonly opts: LeaderElectorOptions) {
@@ -110,6 +111,9 @@ export class LeaderElector {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    // A renewal in flight would bump the Lease's resourceVersion under the release (409, and the
+    // successor would wait out the lease duration): let it land, then release what it wrote.
+    await this.ticking;
     if (!this.leading) return;
     this.leading = false;
     this.opts.onStatus?.(false);
@@ -131,7 +135,12 @@ export class LeaderElector {
     this.timer = setTimeout(() => void this.tick(), ms);
   }
 
-  private async tick(): Promise<void> {
+  private tick(): Promise<void> {
+    this.ticking = this.attempt();
+    return this.ticking;
+  }
+
+  private async attempt(): Promise<void> {
     if (this.stopped) return;
     const ok = await this.tryAcquireOrRenew().catch((err) => {
       this.opts.onError?.(err);

@@ -4,13 +4,9 @@
  * Nothing is sent when the status is unchanged, including fields the API server prunes (a status
  * the server always strips would otherwise be rewritten forever: a hot loop).
  */
-import { canonicalJson, type KubeObject } from './kube-object.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import type { KubeObject } from './kube-object.js';
 import { isStatus, type KubeHttp } from './kube-http.js';
-
-/** Error messages of the status writer. */
-export const STATUS_WRITER_ERRORS = {
-  conflicts: 'status write kept conflicting',
-} as const;
 
 /** Writes status of objects of one resource. */
 export class StatusWriter<T extends KubeObject> {

@@ -3,10 +3,10 @@
  * - adding a key that is already waiting coalesces into one entry;
  * - a key being processed is never handed out again until `done`; re-added meanwhile, it is
  *   processed once more after `done`;
- * - `addAfter` keeps one timer per key, the earliest one (kube-rs scheduler);
- * - `addRateLimited` delays by the key's exponential backoff, `forget` resets it.
+ * - `addAfter` keeps one timer per key, the earliest one (kube-rs scheduler).
+ * How long to wait after a failure is not the queue's business: the controller's error policy
+ * decides and calls `addAfter` (kube-rs; client-go's rate-limited queue has no counterpart here).
  */
-import { ItemBackoff, type ItemBackoffOptions } from './backoff.js';
 
 /** Hooks for workqueue metrics; implementations must be cheap and never throw. */
 export interface QueueMetrics {
@@ -31,7 +31,6 @@ export const nopQueueMetrics: QueueMetrics = {
 
 /** Options of a WorkQueue. */
 export interface WorkQueueOptions {
-  backoff?: Partial<ItemBackoffOptions>;
   metrics?: QueueMetrics;
   /** Monotonic clock in ms (tests pass a fake). */
   now?: () => number;
@@ -50,13 +49,11 @@ export class WorkQueue<K> {
   private readonly addedAt = new Map<K, number>();
   private readonly timers = new Map<K, Timer>();
   private readonly waiters: ((key: K | undefined) => void)[] = [];
-  private readonly backoff: ItemBackoff<K>;
   private readonly metrics: QueueMetrics;
   private readonly now: () => number;
   private shuttingDown = false;
 
   constructor(opts: WorkQueueOptions = {}) {
-    this.backoff = new ItemBackoff<K>(opts.backoff);
     this.metrics = opts.metrics ?? nopQueueMetrics;
     this.now = opts.now ?? (() => performance.now());
   }
@@ -89,29 +86,11 @@ export class WorkQueue<K> {
     this.timers.set(key, { at, handle });
   }
 
-  /** Adds `key` after its exponential backoff; returns the delay used. */
-  addRateLimited(key: K): number {
-    const delay = this.backoff.when(key);
-    this.addAfter(key, delay);
-    return delay;
-  }
-
-  /** Resets the backoff of `key` (after a success). */
-  forget(key: K): void {
-    this.backoff.forget(key);
-  }
-
-  /** Consecutive rate-limited adds of `key` since its last forget. */
-  retries(key: K): number {
-    return this.backoff.retries(key);
-  }
-
-  /** Drops a pending delayed add of `key` and its backoff (the object is gone). */
+  /** Drops a pending delayed add of `key` (the object is gone). */
   cancel(key: K): void {
     const pending = this.timers.get(key);
     if (pending) clearTimeout(pending.handle);
     this.timers.delete(key);
-    this.backoff.forget(key);
   }
 
   /** Next key to process; undefined once the queue is shut down and nothing is waiting. */

@@ -20,10 +20,18 @@ const SA = 'mdc-mixpanel-dataflow-controller';
 const RBAC_KINDS = new Set(['ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding']);
 
 /** Applies the ServiceAccount and RBAC objects of a rendering (for real, as the cluster admin). */
+/** Cluster-scoped RBAC this file applied: removed after it, so other files' applies do not conflict. */
+const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding']);
+const clusterScoped: K8sObject[] = [];
+afterAll(async () => {
+  if (clusterScoped.length)
+    await kubectl(['delete', '--ignore-not-found', '-f', '-'], { input: toStream(clusterScoped) });
+});
+
 async function applyRbac(objects: readonly K8sObject[]): Promise<void> {
-  const r = await kubectl(['apply', '--server-side', '-f', '-'], {
-    input: toStream(objects.filter((o) => RBAC_KINDS.has(o.kind))),
-  });
+  const rbac = objects.filter((o) => RBAC_KINDS.has(o.kind));
+  clusterScoped.push(...rbac.filter((o) => CLUSTER_SCOPED.has(o.kind)));
+  const r = await kubectl(['apply', '--server-side', '-f', '-'], { input: toStream(rbac) });
   expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
-import type { FlowServiceClient, ThrottledEvent } from '../../controller/flowservice/index.js';
-import { captureLogger, clientFor, SPECS, useHarness } from './sim-harness.js';
+import { ManualClock, SIMULATOR_DEFAULTS, startSimulator } from '../../simulator/index.js';
+import type { FlowServiceClient, RequestEvent, ThrottledEvent } from '../../controller/flowservice/index.js';
+import { captureLogger, clientFor, SPECS, useHarness, type SimHarness } from './sim-harness.js';
 
 const env = useHarness();
 const track = env.track;
@@ -19,16 +19,50 @@ const newConnection = (c: FlowServiceClient, name: string) =>
     connectionSpec: { id: SPECS.mixpanelSource, version: '1.0' },
   });
 
+/**
+ * A simulator on a clock that stands still, and a client sleeping on the same clock: time moves only
+ * when the test advances it, so rates and waits are measured in simulated time, exactly.
+ */
+async function virtualTime() {
+  const clock = new ManualClock();
+  const sim = await startSimulator({ clock });
+  const control = async (path: string, body: unknown) => {
+    const res = await fetch(`${sim.url}/__simulator/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`control ${path}: ${res.status}`);
+  };
+  return {
+    clock,
+    // clientFor reads only the URL of a harness.
+    h: { url: sim.url } as SimHarness,
+    clientClock: { now: () => clock.now(), sleep: (ms: number) => clock.sleep(ms) },
+    faults: (rules: unknown[]) => control('faults', { seed: 1, rules }),
+    close: () => sim.close(),
+  };
+}
+
+/** Resolves once `done()` holds, checking between I/O turns; gives up after `turns` checks. */
+async function until(done: () => boolean, turns = 20_000): Promise<void> {
+  for (let i = 0; !done(); i++) {
+    if (i >= turns) throw new Error('the awaited condition never held');
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
 describe('retries', () => {
-  it('waits for Retry-After after a 429 and then succeeds', async () => {
-    const { client, events } = track(clientFor(env.h));
-    await getSpec(client); // warm the token and the socket so only the wait is measured
+  it('waits for Retry-After after a 429, once, and then succeeds', async () => {
+    const waits: number[] = [];
+    const clock = { now: () => performance.now(), sleep: async (ms: number) => void waits.push(ms) };
+    const { client, events } = track(clientFor(env.h, {}, { clock }));
     await env.h.faults([{ path: SPEC_PATH, status: 429, times: 1 }]);
-    const started = performance.now();
     await expect(getSpec(client)).resolves.toMatchObject({ id: SPECS.mixpanelSource });
-    const elapsed = performance.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(1000); // the simulator sends Retry-After: 1
-    expect(elapsed).toBeLessThan(2000); // one wait, not a backoff series
+    // One wait, not a backoff series: the simulator's Retry-After of 1 s plus at most 10 % jitter.
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThanOrEqual(1_000);
+    expect(waits[0]).toBeLessThanOrEqual(1_100);
     expect(statusesOf(events).slice(-2)).toEqual([429, 200]);
   });
 
@@ -117,56 +151,89 @@ describe('retries', () => {
   });
 
   it('stops waiting when the caller aborts', async () => {
-    await env.h.faults([{ path: SPEC_PATH, latencyMs: 1_500 }]);
-    const { client } = track(clientFor(env.h));
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(), 100);
-    const started = performance.now();
-    await expect(
-      client.connectionSpecs.get(SPECS.mixpanelSource, { signal: controller.signal }),
-    ).rejects.toMatchObject({
-      kind: 'aborted',
-    });
-    expect(performance.now() - started).toBeLessThan(1_000);
+    const v = await virtualTime();
+    const { client } = clientFor(v.h);
+    try {
+      await v.faults([{ path: SPEC_PATH, latencyMs: 1_500 }]);
+      const controller = new AbortController();
+      const pending = client.connectionSpecs.get(SPECS.mixpanelSource, { signal: controller.signal });
+      await until(() => v.clock.pending() === 1); // the simulator holds the request on its clock
+      controller.abort();
+      await expect(pending).rejects.toMatchObject({ kind: 'aborted' });
+      // The simulator never answered: the client gave up on its own.
+      expect(v.clock.pending()).toBe(1);
+    } finally {
+      await client.close();
+      await v.close();
+    }
   });
 });
 
 describe('rate limit', () => {
-  // The simulator answers 429 beyond 18 requests per second; a bucket of 10/s with burst 5 sends at most
-  // 15 in any second (the margin absorbs network jitter on a loaded machine).
+  // The simulator answers 429 beyond 18 requests per second of its clock; a bucket of 10/s with
+  // burst 5 sends at most 15 in any second.
   const serverLimit = { path: SPEC_PATH, rateLimit: { limit: 18, windowMs: 1_000, retryAfterSeconds: 1 } };
 
   it('keeps two clients of one org under the configured rate together', async () => {
+    const v = await virtualTime();
     const throttled: ThrottledEvent[] = [];
+    const bEvents: RequestEvent[] = [];
     const observer = {
-      onRequest: () => {},
+      onRequest: (e: RequestEvent) => bEvents.push(e),
       onTokenRefresh: () => {},
       onThrottled: (e: ThrottledEvent) => throttled.push(e),
     };
     const settings = { rateLimit: { requestsPerSecond: 10, burst: 5 }, maxRetries: 0 };
-    const a = track(clientFor(env.h, settings));
-    const b = track(clientFor(env.h, settings, { observer }));
-    await Promise.all([getSpec(a.client), getSpec(b.client)]); // tokens first
-    await new Promise((r) => setTimeout(r, 600)); // let the bucket refill to its burst
-    await env.h.faults([serverLimit]);
-    const started = performance.now();
-    await Promise.all(Array.from({ length: 15 }, () => [getSpec(a.client), getSpec(b.client)]).flat());
-    const seconds = (performance.now() - started) / 1000;
-    expect([...statusesOf(a.events), ...statusesOf(b.events)].filter((s) => s === 429)).toEqual([]);
-    // 30 requests at 10/s after a burst of 5 take at least 2.5 s: under 12 requests per second overall.
-    expect(seconds).toBeGreaterThanOrEqual(2.4);
-    expect(30 / seconds).toBeLessThanOrEqual(12.5);
-    expect(throttled.some((e) => e.reason === 'rate-limit')).toBe(true);
+    const a = clientFor(v.h, settings, { clock: v.clientClock });
+    const b = clientFor(v.h, settings, { clock: v.clientClock, observer });
+    try {
+      await Promise.all([getSpec(a.client), getSpec(b.client)]); // tokens first
+      v.clock.advance(1_000); // the bucket refills to its burst
+      await v.faults([serverLimit]);
+      let answered = 0;
+      const start = v.clock.now();
+      let finished = false;
+      const all = Promise.all(
+        Array.from({ length: 15 }, () => [getSpec(a.client), getSpec(b.client)])
+          .flat()
+          .map((call) => call.finally(() => answered++)),
+      ).then(() => (finished = true));
+      // Discrete time: once every request is answered or waiting for its slot, jump to the next slot.
+      while (!finished) {
+        await until(() => finished || answered + v.clock.pending() === 30);
+        const next = v.clock.nextWakeup();
+        if (!finished && next !== undefined) v.clock.advance(next - v.clock.now());
+      }
+      await all;
+      const seconds = (v.clock.now() - start) / 1000;
+      const statuses = [...statusesOf(a.events), ...statusesOf(bEvents)];
+      expect(statuses).toHaveLength(32);
+      expect(statuses.filter((s) => s !== 200)).toEqual([]);
+      // 30 requests at 10/s after a burst of 5: the last one goes out at 2.5 s of simulated time.
+      expect(seconds).toBe(2.5);
+      expect(throttled.some((e) => e.reason === 'rate-limit')).toBe(true);
+    } finally {
+      await Promise.all([a.client.close(), b.client.close()]);
+      await v.close();
+    }
   });
 
   it('would trip the same server limit without the bucket', async () => {
-    const { client, events } = track(
-      clientFor(env.h, { rateLimit: { requestsPerSecond: 1_000, burst: 1_000 }, maxRetries: 0 }),
-    );
-    await getSpec(client);
-    await env.h.faults([serverLimit]);
-    await Promise.allSettled(Array.from({ length: 30 }, () => getSpec(client)));
-    expect(statusesOf(events).filter((s) => s === 429).length).toBeGreaterThan(0);
+    const v = await virtualTime();
+    const { client, events } = clientFor(v.h, {
+      rateLimit: { requestsPerSecond: 1_000, burst: 1_000 },
+      maxRetries: 0,
+    });
+    try {
+      await getSpec(client);
+      await v.faults([serverLimit]);
+      await Promise.allSettled(Array.from({ length: 30 }, () => getSpec(client)));
+      // All 30 arrive within one window of the simulator's clock: 18 pass, 12 are refused.
+      expect(statusesOf(events).filter((s) => s === 429)).toHaveLength(12);
+    } finally {
+      await client.close();
+      await v.close();
+    }
   });
 });
 

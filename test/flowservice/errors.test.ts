@@ -6,8 +6,8 @@ import {
   kindForStatus,
   parseAdobeErrorBody,
   parseRetryAfterMs,
-  redactSecrets,
 } from '../../controller/flowservice/errors.js';
+import { REDACTED, redactValues } from '../../controller/util/redact.js';
 
 describe('error classification', () => {
   it.each([
@@ -126,8 +126,12 @@ describe('Retry-After', () => {
 
 describe('secret redaction', () => {
   it('replaces every occurrence of every secret', () => {
-    expect(redactSecrets('bad password hunter2hunter2 (hunter2hunter2)', ['hunter2hunter2'])).toBe(
-      'bad password [REDACTED] ([REDACTED])',
+    expect(redactValues('bad password hunter2hunter2 (hunter2hunter2)', ['hunter2hunter2'])).toBe(
+      `bad password ${REDACTED} (${REDACTED})`,
     );
+  });
+
+  it('leaves values too short to be secrets alone', () => {
+    expect(redactValues('a b c', ['a', 'b'])).toBe('a b c');
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import type { ReconcileResult } from '../../controller/reconcile/index.js';
+import type { Outcome } from '../reconcile/harness.js';
 import { RESPONSE_FAULT_KINDS, type ResponseFault } from '../../simulator/response-faults.js';
 import { condition, Driver, Env, isReady, isSynced, leakedSecrets, makeSpec } from '../reconcile/harness.js';
 
@@ -65,8 +65,8 @@ describe('broken answers for one dataflow, generated', () => {
             broken.setSpec((s) => ({ ...s, schedule: { ...s.schedule, interval: 30 } }));
           }
           await env.faults([{ sandbox: 'dev', response: fault }], SEED);
-          const during: ReconcileResult[] = [];
-          let served: ReconcileResult | undefined;
+          const during: Outcome[] = [];
+          let served: Outcome | undefined;
           for (let i = 0; i < 3; i++) {
             const [a, b] = await Promise.all([broken.reconcile(), healthy.reconcile()]);
             during.push(a);

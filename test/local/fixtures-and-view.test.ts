@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { LocalRecord } from '../../controller/local/state.js';
+import type { LocalRecord } from '../../controller/offline/state.js';
 import { allReady, summaryLine } from '../../controller/local/summary.js';
 import { PlainView, renderTable, rowOf } from '../../controller/local/view.js';
 import { createFlowServiceClient } from '../../controller/flowservice/index.js';

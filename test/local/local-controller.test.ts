@@ -7,10 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createAdobeConnector, type AdobeConnectorHandle } from '../../controller/adobe/index.js';
-import { ClientPool } from '../../controller/local/clients.js';
 import { LocalController } from '../../controller/local/local-controller.js';
-import { readManifestDir } from '../../controller/local/manifests.js';
-import { LocalState } from '../../controller/local/state.js';
+import { readManifestDir } from '../../controller/offline/manifests.js';
+import { LocalState } from '../../controller/offline/state.js';
 import { PlainView } from '../../controller/local/view.js';
 import { createMetrics } from '../../controller/metrics/metrics.js';
 import { createMonitoringMetrics } from '../../controller/metrics/monitoring.js';
@@ -23,17 +22,14 @@ describe('the local controller', () => {
   let sim: RunningSimulator;
   let dir: string;
   let connector: AdobeConnectorHandle;
-  let clients: ClientPool;
   beforeAll(async () => {
     sim = await startSimulator({ port: 0, fixtures: readFixtures('examples/simulator/fixtures.json') });
     dir = await copyExamples();
     const settings = { platformUrl: sim.url, imsUrl: sim.url };
     connector = createAdobeConnector(settings);
-    clients = new ClientPool(settings);
   });
   afterAll(async () => {
     await connector.close();
-    await clients.close();
     await sim.close();
     await rm(dir, { recursive: true, force: true });
   });
@@ -51,7 +47,6 @@ describe('the local controller', () => {
     const controller = new LocalController({
       state: new LocalState(undefined),
       connect: connector.connect,
-      client: (c) => clients.client(c),
       metrics,
       dataflows: monitoring.dataflows,
       view: new PlainView((l) => lines.push(l)),

@@ -8,8 +8,8 @@ import {
   emptyManifestSet,
   readManifestDir,
   secretsFor,
-} from '../../controller/local/manifests.js';
-import { localUid } from '../../controller/local/uid.js';
+} from '../../controller/offline/manifests.js';
+import { localUid } from '../../controller/offline/uid.js';
 
 const dataflow = (name: string, extra = '') => `apiVersion: aepflows.io/v1alpha1
 kind: MixpanelDataflow

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readStateFile } from '../../controller/local/state.js';
+import { readStateFile } from '../../controller/offline/state.js';
 import { readFixtures } from '../../simulator/fixtures.js';
 import { startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { copyExamples, inventory, ofKind, start } from './harness.js';
@@ -70,7 +70,7 @@ describe('local mode with a state file', () => {
       await second.waitFor(/^analytics\/history-once deleted$/);
       await second.waitFor(/^all 3 dataflows Ready/);
       expect(ofKind(await inventory(sim.url), 'flows').map((f) => f.id)).not.toContain(historyFlow.id);
-      expect(second.lines.filter((l) => / (Created|Discovered|Updated): /.test(l))).toEqual([]);
+      expect(second.lines.filter((l) => / (Created|Adopted|Updated): /.test(l))).toEqual([]);
       expect([...readStateFile(stateFile).keys()].sort()).toEqual([
         'analytics/app-events-hourly',
         'analytics/purchases',

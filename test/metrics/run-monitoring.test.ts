@@ -234,7 +234,7 @@ describe('run monitoring against the simulator', () => {
     const failed = await d.reconcile({
       clock: simNow,
       runs: { observer: obs },
-      onProgress: () => Promise.reject(new Error('conflict')),
+      writeStatus: () => Promise.reject(new Error('conflict')),
     });
     expect(failed.status.lastRun).toBeUndefined();
     expect(obs.accountedIds()).toEqual([]);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { createAdobeConnector } from '../../controller/adobe/index.js';
-import { localUid } from '../../controller/local/uid.js';
+import { localUid } from '../../controller/offline/uid.js';
 import { PLAN_EXIT, runPlan } from '../../controller/plan/cli.js';
 import { mappingRows } from '../../controller/reconcile/desired.js';
 import { mappingSetName, type DataflowSpec } from '../../controller/reconcile/index.js';

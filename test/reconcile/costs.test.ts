@@ -3,15 +3,11 @@
  * and control calls excluded). Printed for the README and pinned so a regression is noticed.
  * Rerun: `npm test -- test/reconcile/costs.test.ts`.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { adobeCalls, Driver, Env, isReady, makeSecrets, SECRET_VALUES } from './harness.js';
+import { describe, expect, it } from '@jest/globals';
+import { adobeCalls, Driver, isReady, makeSecrets, SECRET_VALUES, useEnv } from './harness.js';
 
 describe('cost of reconciles in Flow Service calls', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('stays at the measured number of calls per scenario', async () => {
     const d = new Driver(env);

@@ -4,19 +4,11 @@
  * process). Status survives only through the progress callback, as the runtime persists it. A
  * restarted engine must leave exactly one of each link per CR and no orphans.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { reconcile } from '../../controller/reconcile/index.js';
+import { describe, expect, it } from '@jest/globals';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import type { DataflowStatus } from '../../controller/reconcile/types.js';
-import {
-  Driver,
-  Env,
-  type SimResource,
-  leakedSecrets,
-  transcript,
-  statusSchemaProblems,
-  statusesWritten,
-} from './harness.js';
+import type { Env } from './harness.js';
+import { Driver, type SimResource, describeSecretHygiene, useEnv } from './harness.js';
 
 class Crash extends Error {
   override readonly name = 'Crash';
@@ -70,17 +62,12 @@ async function crashingReconcile(
   crash = new CrashAfter(n),
 ): Promise<CrashAfter & { deletionComplete?: boolean }> {
   let persisted: DataflowStatus = structuredClone(d.obj.status ?? {});
-  const res = await reconcile(
-    { object: structuredClone(d.obj), secrets: d.secrets as Record<string, Record<string, string>> },
-    {
-      ...d.deps(),
-      connect: (c) => crash.wrap(d.env.connector.connect(c)),
-      onProgress: (status) => {
-        if (!crash.crashed) persisted = structuredClone(status);
-      },
+  const res = await d.reconcile({
+    connect: (c) => crash.wrap(d.env.connector.connect(c)),
+    writeStatus: async (status) => {
+      if (!crash.crashed) persisted = structuredClone(status);
     },
-  );
-  transcript.push(JSON.stringify(res.status), JSON.stringify(res.events));
+  });
   d.obj = { ...d.obj, status: persisted };
   return Object.assign(crash, { deletionComplete: !crash.crashed && res.deletionComplete });
 }
@@ -113,11 +100,7 @@ async function countCalls(
 }
 
 describe('crash safety', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('leaves exactly one of each link after a crash after any call of a create', async () => {
     const total = await countCalls(
@@ -189,11 +172,7 @@ describe('crash safety', () => {
 });
 
 describe('crash safety of deletion', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('leaves nothing behind when a CR is deleted after a crash at any call of its create', async () => {
     const total = await countCalls(
@@ -242,14 +221,4 @@ describe('crash safety of deletion', () => {
   });
 });
 
-describe('secret hygiene', () => {
-  it('never puts a test Secret value into logs, events or status', () => {
-    expect(transcript.length).toBeGreaterThan(0);
-    expect(leakedSecrets()).toEqual([]);
-  });
-
-  it('writes only statuses the CRD status schema accepts', () => {
-    expect(statusesWritten.length).toBeGreaterThan(0);
-    expect(statusSchemaProblems()).toEqual([]);
-  });
-});
+describeSecretHygiene();

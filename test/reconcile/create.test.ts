@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { ADOBE_IDS } from '../../controller/adobe/index.js';
 import { CONDITION_REASONS, EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import type { DataflowStatus } from '../../controller/reconcile/types.js';
-import {
-  chainOf,
-  condition,
-  Driver,
-  Env,
-  leakedSecrets,
-  transcript,
-  statusSchemaProblems,
-  statusesWritten,
-} from './harness.js';
+import { chainOf, condition, Driver, describeSecretHygiene, useEnv } from './harness.js';
 
 describe('creating the chain from an empty status', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('creates base, source, target, mapping set and flow and reports Ready', async () => {
     const d = new Driver(env);
@@ -65,11 +52,7 @@ describe('creating the chain from an empty status', () => {
 });
 
 describe('acting along the dependency graph', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('creates the target connection and mapping set while base → source is in progress', async () => {
     const d = new Driver(env);
@@ -104,10 +87,10 @@ describe('acting along the dependency graph', () => {
     );
   });
 
-  it('reports each new id through the progress callback as soon as it exists', async () => {
+  it('writes each new id through the status sink as soon as it exists', async () => {
     const d = new Driver(env);
     const snapshots: DataflowStatus[] = [];
-    const res = await d.reconcile({ onProgress: (s) => void snapshots.push(structuredClone(s)) });
+    const res = await d.reconcile({ writeStatus: async (s) => void snapshots.push(structuredClone(s)) });
     const firstWith = (pick: (s: DataflowStatus) => unknown) =>
       snapshots.findIndex((s) => pick(s) !== undefined);
     const flowAt = firstWith((s) => s.flow?.id);
@@ -128,14 +111,4 @@ describe('acting along the dependency graph', () => {
   });
 });
 
-describe('secret hygiene', () => {
-  it('never puts a test Secret value into logs, events or status', () => {
-    expect(transcript.length).toBeGreaterThan(0);
-    expect(leakedSecrets()).toEqual([]);
-  });
-
-  it('writes only statuses the CRD status schema accepts', () => {
-    expect(statusesWritten.length).toBeGreaterThan(0);
-    expect(statusSchemaProblems()).toEqual([]);
-  });
-});
+describeSecretHygiene();

@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  CONDITION_REASONS,
-  ENGINE_MESSAGES,
-  EVENT_REASONS,
-  PAUSED_ANNOTATION,
-} from '../../controller/reconcile/index.js';
+import { describe, expect, it } from '@jest/globals';
+import { ANNOTATIONS } from '../../controller/api/index.js';
+import { CONDITION_REASONS, ENGINE_MESSAGES, EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
 import {
   adobeCalls,
   condition,
   Driver,
-  Env,
   isReady,
   isSynced,
-  leakedSecrets,
-  transcript,
-  statusSchemaProblems,
-  statusesWritten,
+  describeSecretHygiene,
+  useEnv,
 } from './harness.js';
 
 const DELETED_AT = '2026-11-29T03:00:00Z';
 
 describe('deleting the CR', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   const idsOf = (s: Driver['obj']['status']) =>
     [s?.flow?.id, s?.sourceConnection?.id, s?.targetConnection?.id, s?.baseConnection?.id] as string[];
@@ -161,7 +150,7 @@ describe('deleting the CR', () => {
   it('does not delete while paused', async () => {
     const d = new Driver(env);
     const before = (await d.converge()).status;
-    d.obj = { ...d.obj, annotations: { [PAUSED_ANNOTATION]: 'true' }, deletionTimestamp: DELETED_AT };
+    d.obj = { ...d.obj, annotations: { [ANNOTATIONS.paused]: 'true' }, deletionTimestamp: DELETED_AT };
     await env.resetRequests();
     const res = await d.reconcile();
     expect(res.deletionComplete).toBe(false);
@@ -181,16 +170,12 @@ describe('deleting the CR', () => {
 });
 
 describe('pause', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('observes and reports a pending change but writes nothing until unpaused', async () => {
     const d = new Driver(env);
     const before = (await d.converge()).status;
-    d.obj = { ...d.obj, annotations: { [PAUSED_ANNOTATION]: 'true' } };
+    d.obj = { ...d.obj, annotations: { [ANNOTATIONS.paused]: 'true' } };
     d.setSpec((s) => ({
       ...s,
       schedule: { ...s.schedule, interval: 30 },
@@ -221,7 +206,7 @@ describe('pause', () => {
 
   it('creates nothing for a paused new CR', async () => {
     const d = new Driver(env);
-    d.obj = { ...d.obj, annotations: { [PAUSED_ANNOTATION]: 'true' } };
+    d.obj = { ...d.obj, annotations: { [ANNOTATIONS.paused]: 'true' } };
     await env.resetRequests();
     const res = await d.reconcile();
     expect(adobeCalls(await env.requests()).writes).toBe(0);
@@ -230,14 +215,4 @@ describe('pause', () => {
   });
 });
 
-describe('secret hygiene', () => {
-  it('never puts a test Secret value into logs, events or status', () => {
-    expect(transcript.length).toBeGreaterThan(0);
-    expect(leakedSecrets()).toEqual([]);
-  });
-
-  it('writes only statuses the CRD status schema accepts', () => {
-    expect(statusesWritten.length).toBeGreaterThan(0);
-    expect(statusSchemaProblems()).toEqual([]);
-  });
-});
+describeSecretHygiene();

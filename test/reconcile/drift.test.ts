@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { CONDITION_REASONS, EVENT_REASONS } from '../../controller/reconcile/index.js';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
 import {
@@ -7,25 +7,18 @@ import {
   chainOf,
   condition,
   Driver,
-  Env,
   isReady,
   isSynced,
   makeSecrets,
   makeSpec,
   SECRET_VALUES,
-  leakedSecrets,
-  transcript,
-  statusSchemaProblems,
-  statusesWritten,
+  describeSecretHygiene,
+  useEnv,
   mappingOf,
 } from './harness.js';
 
 describe('credential rotation', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('writes rotated Mixpanel credentials to the base connection and stores only a hash', async () => {
     const d = new Driver(env);
@@ -69,11 +62,7 @@ describe('credential rotation', () => {
 });
 
 describe('drift repair', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('recreates a flow deleted outside the controller', async () => {
     const d = new Driver(env);
@@ -186,14 +175,4 @@ describe('drift repair', () => {
   });
 });
 
-describe('secret hygiene', () => {
-  it('never puts a test Secret value into logs, events or status', () => {
-    expect(transcript.length).toBeGreaterThan(0);
-    expect(leakedSecrets()).toEqual([]);
-  });
-
-  it('writes only statuses the CRD status schema accepts', () => {
-    expect(statusesWritten.length).toBeGreaterThan(0);
-    expect(statusSchemaProblems()).toEqual([]);
-  });
-});
+describeSecretHygiene();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { CONDITION_REASONS, EVENT_REASONS, ENGINE_MESSAGES } from '../../controller/reconcile/index.js';
 import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
 import {
@@ -8,22 +8,21 @@ import {
   Env,
   isReady,
   isSynced,
-  makeSecrets,
   makeSpec,
-  leakedSecrets,
-  transcript,
-  statusSchemaProblems,
-  statusesWritten,
+  describeSecretHygiene,
+  useEnv,
 } from './harness.js';
 
 const MISSING_DATASET = '0123456789abcdef01234567';
 
+/** Sum of the simulator's request counts whose `METHOD /path` key matches. */
+const countOf = (counts: Record<string, number>, pattern: RegExp): number =>
+  Object.entries(counts)
+    .filter(([k]) => pattern.test(k))
+    .reduce((n, [, v]) => n + v, 0);
+
 describe('error handling', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('treats a validation error as terminal for the generation and does not call Adobe again', async () => {
     const d = new Driver(
@@ -37,7 +36,7 @@ describe('error handling', () => {
     });
     expect(condition(res, 'Synced')?.message).toContain(MISSING_DATASET);
     expect(res.action.requeueAfterMs).toBeNull();
-    expect(res.error).toEqual({ kind: 'Terminal', reason: CONDITION_REASONS.ValidationFailed });
+    expect(res.error).toMatchObject({ kind: 'Terminal', reason: CONDITION_REASONS.ValidationFailed });
     expect(res.status.terminalFingerprint).toBeDefined();
     expect(res.events.map((e) => e.reason)).toContain(EVENT_REASONS.TerminalError);
     await env.resetRequests();
@@ -51,16 +50,29 @@ describe('error handling', () => {
     expect(fixed.status.terminalFingerprint).toBeUndefined();
   });
 
-  it('retries a terminal error when a referenced Secret changes', async () => {
+  it('retries a terminal error when a referenced Secret changes, carrying the new Secret to Adobe', async () => {
     const d = new Driver(
       env,
       makeSpec(env, { target: { datasetId: MISSING_DATASET, schemaId: env.schemaId } }),
     );
-    await d.reconcile();
-    d.secrets = makeSecrets({ mixpanelPassword: 'another-password-value-1' });
+    const first = await d.reconcile();
+    expect(first.error?.kind).toBe('Terminal');
+    const baseId = first.status.baseConnection!.id;
+    d.secrets = {
+      ...d.secrets,
+      'mixpanel-sa': { username: 'svc.mixpanel.rotated', password: 'another-password-value-1' },
+    };
     await env.resetRequests();
-    await d.reconcile();
-    expect(adobeCalls(await env.requests()).total).toBeGreaterThan(0);
+    const retried = await d.reconcile();
+    const counts = await env.requests();
+    // The new credentials are written to the base connection, and the failed create is tried again.
+    expect(countOf(counts, /^PATCH .*\/connections\/[^/]+$/)).toBe(1);
+    expect(countOf(counts, /^POST .*\/targetConnections$/)).toBe(1);
+    const base = (await env.inventory('connections')).find((r) => r.id === baseId);
+    expect(base?.doc.auth.params.username).toBe('svc.mixpanel.rotated');
+    // The dataset is still missing: terminal again, now for the new fingerprint.
+    expect(retried.error?.kind).toBe('Terminal');
+    expect(retried.status.terminalFingerprint).not.toBe(first.status.terminalFingerprint);
   });
 
   it('refreshes a revoked token once and carries on', async () => {
@@ -106,28 +118,26 @@ describe('error handling', () => {
     await d.converge();
   });
 
-  it('backs off exponentially with jitter on 5xx', async () => {
+  it('backs off exponentially with jitter on 5xx, by consecutive failures, without status churn', async () => {
     await env.faults([{ path: '/flowservice/', status: 503 }]);
-    const delays: number[] = [];
-    for (const failures of [0, 1, 2, 3, 10]) {
-      const d = new Driver(env);
-      d.failures = failures;
-      const res = await d.reconcile({
-        options: { backoffBaseMs: 1_000, backoffMaxMs: 60_000 },
-        random: () => 1,
-      });
-      expect(condition(res, 'Synced')?.reason).toBe(CONDITION_REASONS.ReconcileError);
-      delays.push(res.action.requeueAfterMs ?? -1);
-    }
     const d = new Driver(env);
-    const jittered = await d.reconcile({ options: { backoffBaseMs: 1_000 }, random: () => 0 });
-    // The same failure again changes nothing in status (no request ids or timestamps churn).
-    d.failures = 0;
-    const repeated = await d.reconcile({ options: { backoffBaseMs: 1_000 }, random: () => 0 });
-    expect(repeated.status).toEqual(jittered.status);
+    const policy = { backoffBaseMs: 1_000, backoffMaxMs: 10_000 };
+    const delays: (number | null)[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await d.reconcile({ policy, random: () => 1 });
+      expect(res.error).toMatchObject({ kind: 'Transient', reason: CONDITION_REASONS.ReconcileError });
+      expect(condition(res, 'Synced')?.reason).toBe(CONDITION_REASONS.ReconcileError);
+      delays.push(res.action.requeueAfterMs);
+    }
+    const before = d.results.at(-1)!.status;
+    const jittered = await d.reconcile({ policy, random: () => 0 });
     await env.clearFaults();
-    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 60_000]);
-    expect(jittered.action.requeueAfterMs).toBe(500);
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 10_000]);
+    expect(jittered.action.requeueAfterMs).toBe(5_000);
+    // The same failure again changes nothing in status (no request ids or timestamps churn).
+    expect(jittered.status).toEqual(before);
+    expect((await d.converge()).error).toBeUndefined();
+    expect(d.failures).toBe(0);
   });
 
   it('survives dropped connections and added latency without leaking or duplicating', async () => {
@@ -192,11 +202,7 @@ describe('error handling', () => {
 });
 
 describe('checking Mixpanel access before building', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('stops before the source connection when Mixpanel rejects the credentials, and resumes once fixed', async () => {
     await env.control('POST', 'mixpanel', { invalidUsernames: ['svc.mixpanel'] });
@@ -264,14 +270,4 @@ describe('checking Mixpanel access before building', () => {
   });
 });
 
-describe('secret hygiene', () => {
-  it('never puts a test Secret value into logs, events or status', () => {
-    expect(transcript.length).toBeGreaterThan(0);
-    expect(leakedSecrets()).toEqual([]);
-  });
-
-  it('writes only statuses the CRD status schema accepts', () => {
-    expect(statusesWritten.length).toBeGreaterThan(0);
-    expect(statusSchemaProblems()).toEqual([]);
-  });
-});
+describeSecretHygiene();

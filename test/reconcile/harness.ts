@@ -4,12 +4,22 @@
  * persisted the way the runtime would (the result's status, or only the progress callback).
  * Everything the engine and client log, emit or write to status is kept for the secret scan.
  */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { createAdobeConnector, type AdobeConnectorHandle } from '../../controller/adobe/index.js';
-import { reconcile, type ReconcileResult } from '../../controller/reconcile/index.js';
+import {
+  errorPolicy,
+  reconcile,
+  ReconcileError,
+  type EngineEvent,
+  type ErrorPolicyOptions,
+  type Notice,
+  type Operation,
+  type ReconcileContext,
+} from '../../controller/reconcile/index.js';
+import type { Action } from '../../controller/runtime/action.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
-import type { ReconcileDeps } from '../../controller/reconcile/session.js';
 import type { DataflowObject, DataflowSpec, DataflowStatus } from '../../controller/reconcile/types.js';
 import type { SecretsByName } from '../../controller/reconcile/desired.js';
 import { statusSchema } from '../../controller/api/index.js';
@@ -275,12 +285,34 @@ export function makeSecrets(
   };
 }
 
+/**
+ * What one reconcile produced, as the runtime side sees it through the context's sinks: the last
+ * status written, the events recorded, the last plan, whether the object was released, and the
+ * next Action (the engine's, or the error policy's for the ReconcileError it threw).
+ */
+export interface Outcome {
+  status: DataflowStatus;
+  events: EngineEvent[];
+  plan: Operation[];
+  notices: Notice[];
+  action: Action;
+  error?: ReconcileError;
+  deletionComplete: boolean;
+}
+
+/** Extra collaborators of one reconcile, plus the error policy's options (fast backoff by default). */
+export type ReconcileExtras = Partial<ReconcileContext> & {
+  policy?: Partial<ErrorPolicyOptions>;
+  random?: () => number;
+};
+
 /** One CR plus its Secrets, reconciled like the runtime would, with status persisted between runs. */
 export class Driver {
   obj: DataflowObject;
   secrets: Record<string, Record<string, string> | undefined>;
-  results: ReconcileResult[] = [];
+  results: Outcome[] = [];
   progressWrites = 0;
+  /** Consecutive failed reconciles (the runtime's per-key counter). */
   failures = 0;
   /** Wraps the port (counting, crashing); identity by default. */
   wrapPort: (port: AdobePort) => AdobePort = (p) => p;
@@ -294,41 +326,65 @@ export class Driver {
     this.secrets = makeSecrets();
   }
 
-  /** Deps for one reconcile; `persistProgress` writes every progress snapshot into the CR. */
-  deps(extra: Partial<ReconcileDeps> = {}, persistProgress = false): ReconcileDeps {
-    return {
+  /**
+   * Reconciles once. Every status write lands in the CR at once (as the manager's status sink
+   * writes through the status subresource), so a crash mid-reconcile keeps what was written.
+   */
+  async reconcile(extra: ReconcileExtras = {}): Promise<Outcome> {
+    const { policy, random, writeStatus, ...ctxExtra } = extra;
+    let status = structuredClone(this.obj.status ?? {});
+    const events: EngineEvent[] = [];
+    let plan: { ops: Operation[]; notices: Notice[] } = { ops: [], notices: [] };
+    let deletionComplete = false;
+    const ctx: ReconcileContext = {
+      secrets: this.secrets as SecretsByName,
       connect: (c) => this.wrapPort(this.env.connector.connect(c)),
       logger: testLogger,
       clock: () => this.env.now(),
-      onProgress: (status: DataflowStatus) => {
+      // A test's own sink decides what persists; by default every write lands in the CR.
+      writeStatus: async (next) => {
         this.progressWrites++;
-        transcript.push(JSON.stringify(status));
-        statusesWritten.push(structuredClone(status));
-        if (persistProgress) this.obj = { ...this.obj, status: structuredClone(status) };
+        transcript.push(JSON.stringify(next));
+        statusesWritten.push(structuredClone(next));
+        if (writeStatus) await writeStatus(next);
+        else this.obj = { ...this.obj, status: structuredClone(next) };
+        status = structuredClone(next);
       },
-      // Delays only move simulated time here (see converge): nothing waits for them for real.
-      options: { backoffBaseMs: 1_000, backoffMaxMs: 5_000 },
-      ...extra,
+      recordEvent: (e) => void events.push(e),
+      release: async () => void (deletionComplete = true),
+      onPlan: (p) => void (plan = p),
+      ...ctxExtra,
     };
-  }
-
-  /** Reconciles once and persists the resulting status (as the runtime's status writer would). */
-  async reconcile(extra: Partial<ReconcileDeps> = {}): Promise<ReconcileResult> {
-    const res = await reconcile(
-      { object: structuredClone(this.obj), secrets: this.secrets as SecretsByName, failures: this.failures },
-      this.deps(extra),
-    );
+    let action: Action;
+    let error: ReconcileError | undefined;
+    try {
+      action = await reconcile(structuredClone(this.obj), ctx);
+      this.failures = 0;
+    } catch (err) {
+      if (!(err instanceof ReconcileError)) throw err;
+      error = err;
+      this.failures += 1;
+      // Delays only move simulated time here (see converge): nothing waits for them for real.
+      const options = { backoffBaseMs: 1_000, backoffMaxMs: 5_000, ...policy };
+      action = errorPolicy(err, this.failures, options, random);
+    }
+    const res: Outcome = {
+      status,
+      events,
+      plan: plan.ops,
+      notices: plan.notices,
+      action,
+      ...(error ? { error } : {}),
+      deletionComplete,
+    };
     this.record(res);
-    this.obj = { ...this.obj, status: structuredClone(res.status) };
     return res;
   }
 
   /** Keeps a result for assertions and the leak scan. */
-  record(res: ReconcileResult): void {
+  record(res: Outcome): void {
     this.results.push(res);
-    transcript.push(JSON.stringify(res.status), JSON.stringify(res.events));
-    statusesWritten.push(structuredClone(res.status));
-    this.failures = res.error ? this.failures + 1 : 0;
+    transcript.push(JSON.stringify(res.status), JSON.stringify(res.events), res.error?.message ?? '');
   }
 
   /** Changes the spec and bumps generation. */
@@ -345,8 +401,8 @@ export class Driver {
    * change), at most `max` times; between reconciles simulated time moves on by the requeue delay,
    * as the runtime's queue would, so Adobe's transitional states end.
    */
-  async converge(max = 6): Promise<ReconcileResult> {
-    let res: ReconcileResult | undefined;
+  async converge(max = 6): Promise<Outcome> {
+    let res: Outcome | undefined;
     for (let i = 0; i < max; i++) {
       res = await this.reconcile();
       if (isReady(res) && isSynced(res) && res.action.requeueAfterMs === null) return res;
@@ -356,8 +412,8 @@ export class Driver {
   }
 
   /** Reconciles a deletion until the finalizer may go (simulated time moves between attempts). */
-  async deleteFully(max = 6): Promise<ReconcileResult> {
-    let res: ReconcileResult | undefined;
+  async deleteFully(max = 6): Promise<Outcome> {
+    let res: Outcome | undefined;
     for (let i = 0; i < max; i++) {
       res = await this.reconcile();
       if (res.deletionComplete) return res;
@@ -373,9 +429,9 @@ export function condition(res: { status: DataflowStatus }, type: string) {
 }
 
 /** Ready=True. */
-export const isReady = (res: ReconcileResult) => condition(res, 'Ready')?.status === 'True';
+export const isReady = (res: { status: DataflowStatus }) => condition(res, 'Ready')?.status === 'True';
 /** Synced=True. */
-export const isSynced = (res: ReconcileResult) => condition(res, 'Synced')?.status === 'True';
+export const isSynced = (res: { status: DataflowStatus }) => condition(res, 'Synced')?.status === 'True';
 
 /** Resources of one CR (by the uid embedded in names, or by the ids in status). */
 export async function chainOf(
@@ -422,4 +478,38 @@ export function statusSchemaProblems(): string[] {
       out.push(`${e.field}: ${e.message}`);
   }
   return [...new Set(out)];
+}
+
+/**
+ * One simulator for the test file (started before its tests, closed after them), as an Env whose
+ * members resolve to the started one.
+ */
+export function useEnv(clientOptions: { maxRetries?: number } = {}): Env {
+  let env: Env | undefined;
+  beforeAll(async () => {
+    env = await Env.start(clientOptions);
+  });
+  afterAll(async () => env?.close());
+  return new Proxy({} as Env, {
+    get: (_target, prop) => {
+      if (!env) throw new Error('the simulator starts in beforeAll');
+      const value = Reflect.get(env, prop, env) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(env) : value;
+    },
+  });
+}
+
+/** The checks every engine test file ends with: no test Secret leaked, every status schema-valid. */
+export function describeSecretHygiene(): void {
+  describe('secret hygiene', () => {
+    it('never puts a test Secret value into logs, events or status', () => {
+      expect(transcript.length).toBeGreaterThan(0);
+      expect(leakedSecrets()).toEqual([]);
+    });
+
+    it('writes only statuses the CRD status schema accepts', () => {
+      expect(statusesWritten.length).toBeGreaterThan(0);
+      expect(statusSchemaProblems()).toEqual([]);
+    });
+  });
 }

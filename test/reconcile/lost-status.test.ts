@@ -4,10 +4,10 @@
  * the existing chain by name and adopts it. Enable/disable must follow the adopted flow's real
  * state: Adobe answers 1422 to disabling a disabled flow (or enabling an enabled one).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
-import { chainOf, Driver, Env, isReady, isSynced, makeSpec } from './harness.js';
+import { chainOf, Driver, isReady, isSynced, makeSpec, useEnv } from './harness.js';
 
 /** Counts setFlowEnabled calls made through the port. */
 function countToggles(d: Driver): { enable: number; disable: number } {
@@ -27,11 +27,7 @@ function countToggles(d: Driver): { enable: number; disable: number } {
 }
 
 describe('restart with lost status', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   /** Converges a CR with `enabledBefore`, empties its status, then sets `enabledAfter`. */
   async function loseStatus(enabledBefore: boolean, enabledAfter: boolean) {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { EVENT_REASONS } from '../../controller/reconcile/index.js';
 import type { AdobePort } from '../../controller/reconcile/ports.js';
 import {
@@ -6,22 +6,15 @@ import {
   chainOf,
   condition,
   Driver,
-  Env,
   isReady,
   isSynced,
-  leakedSecrets,
+  describeSecretHygiene,
+  useEnv,
   mappingOf,
-  transcript,
-  statusSchemaProblems,
-  statusesWritten,
 } from './harness.js';
 
 describe('updating in place what Adobe updates in place', () => {
-  let env: Env;
-  beforeAll(async () => {
-    env = await Env.start();
-  });
-  afterAll(async () => env.close());
+  const env = useEnv();
 
   it('leaves an in-sync chain alone: no writes, identical status, no events', async () => {
     const d = new Driver(env);
@@ -147,14 +140,4 @@ describe('updating in place what Adobe updates in place', () => {
   });
 });
 
-describe('secret hygiene', () => {
-  it('never puts a test Secret value into logs, events or status', () => {
-    expect(transcript.length).toBeGreaterThan(0);
-    expect(leakedSecrets()).toEqual([]);
-  });
-
-  it('writes only statuses the CRD status schema accepts', () => {
-    expect(statusesWritten.length).toBeGreaterThan(0);
-    expect(statusSchemaProblems()).toEqual([]);
-  });
-});
+describeSecretHygiene();

@@ -134,9 +134,23 @@ describe('the runtime against a real API server', () => {
   it('elects exactly one leader among two candidates, and hands over when the leader stops', async () => {
     const events: string[] = [];
     const timing = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 };
+    const leasePath = `/apis/coordination.k8s.io/v1/namespaces/${ns}/leases/runtime-test`;
+    // Counts the Lease reads of each candidate: its attempts, each of which decides to wait or act.
+    const reads: Record<string, number> = { a: 0, b: 0 };
+    const counting = (id: string): KubeHttp =>
+      new Proxy(kube, {
+        get: (target, prop, receiver) => {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (prop !== 'request' || typeof value !== 'function') return value;
+          return (method: string, path: string, ...rest: unknown[]) => {
+            if (method === 'GET' && path === leasePath) reads[id]!++;
+            return (value as (...args: unknown[]) => unknown).call(target, method, path, ...rest);
+          };
+        },
+      });
     const make = (id: string) =>
       new LeaderElector({
-        kube,
+        kube: counting(id),
         namespace: ns,
         name: 'runtime-test',
         identity: id,
@@ -149,12 +163,18 @@ describe('the runtime against a real API server', () => {
     a.start();
     await waitFor(() => a.isLeader(), { what: 'a leads' });
     b.start();
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Two attempts of b saw a's valid Lease and waited: b is not the leader, by its own decisions.
+    await waitFor(() => reads['b']! >= 2, { what: 'b tried twice' });
     expect(b.isLeader()).toBe(false);
-    const released = Date.now();
+    expect(events).toEqual(['a leads']);
     await a.stop(); // releases the Lease: b need not wait out the lease duration
+    const lease = await kube.request<{ spec: { holderIdentity?: string } }>('GET', leasePath);
+    expect(lease.spec.holderIdentity ?? '').toBe('');
+    const readsAtRelease = reads['b']!;
     await waitFor(() => b.isLeader(), { what: 'b leads' });
-    expect(Date.now() - released).toBeLessThan(timing.leaseDurationMs);
+    // b took over on its next attempt or the one after (one may have been in flight), not after a
+    // lease duration's worth of attempts (3 s at a 0.5 s retry period: six).
+    expect(reads['b']! - readsAtRelease).toBeLessThanOrEqual(2);
     await b.stop();
     expect(events).toEqual(['a leads', 'b leads']);
   }, 30_000);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { Action, Controller, RetryAfterError, TerminalError } from '../../controller/runtime/controller.js';
+import { Action, Controller, type ControllerOptions } from '../../controller/runtime/controller.js';
 import { WorkQueue } from '../../controller/runtime/workqueue.js';
 
 beforeEach(() => {
@@ -10,6 +10,22 @@ afterEach(() => {
 });
 
 const now = () => Date.now();
+
+/** An error policy for loops whose reconciles never throw. */
+const neverCalled = (): Action => {
+  throw new Error('no reconcile here fails');
+};
+
+/** A controller loop over `queue`: one worker, no resync, unless the test says otherwise. */
+const loop = (queue: WorkQueue<string>, opts: Partial<ControllerOptions<string>>): Controller<string> =>
+  new Controller<string>({
+    queue,
+    concurrency: 1,
+    resyncMs: 0,
+    errorPolicy: neverCalled,
+    reconcile: async () => Action.awaitChange(),
+    ...opts,
+  });
 
 describe('the work queue', () => {
   it('coalesces repeated adds of a waiting key into one entry', async () => {
@@ -53,14 +69,14 @@ describe('the work queue', () => {
     expect(q.len()).toBe(0);
   });
 
-  it('backs off a failing key exponentially from 5 ms up to 1000 s and resets on forget', () => {
+  it('drops the delayed add of a cancelled key', async () => {
     const q = new WorkQueue<string>({ now });
-    const delays = Array.from({ length: 20 }, () => q.addRateLimited('k'));
-    expect(delays.slice(0, 4)).toEqual([5, 10, 20, 40]);
-    expect(delays.at(-1)).toBe(1_000_000);
-    expect(q.retries('k')).toBe(20);
-    q.forget('k');
-    expect(q.addRateLimited('k')).toBe(5);
+    q.addAfter('gone', 1_000);
+    q.addAfter('kept', 1_000);
+    q.cancel('gone');
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(q.len()).toBe(1);
+    expect(await q.get()).toBe('kept');
   });
 
   it('releases idle getters with undefined and drops delayed keys on shutdown', async () => {
@@ -88,10 +104,8 @@ describe('the controller loop', () => {
     let peak = 0;
     const perKey = new Map<string, number>();
     let overlap = false;
-    const ctl = new Controller<string>({
-      queue: q,
+    const ctl = loop(q, {
       concurrency: 2,
-      resyncMs: 0,
       reconcile: async (key) => {
         active++;
         peak = Math.max(peak, active);
@@ -118,10 +132,8 @@ describe('the controller loop', () => {
     const q = new WorkQueue<string>({ now });
     const gate = deferred();
     const calls: string[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
+    const ctl = loop(q, {
       concurrency: 4,
-      resyncMs: 0,
       reconcile: async (key) => {
         calls.push(key);
         if (calls.length === 1) await gate.promise;
@@ -140,42 +152,40 @@ describe('the controller loop', () => {
     expect(calls).toEqual(['k', 'k']);
   });
 
-  it('retries an error with growing backoff, and a success resets it', async () => {
+  it('asks the error policy with the consecutive failures of the key, and a success resets them', async () => {
     const q = new WorkQueue<string>({ now });
     const at: number[] = [];
-    const failuresSeen: number[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
-      resyncMs: 0,
-      reconcile: async (_key, ctx) => {
+    const attemptsSeen: number[] = [];
+    const ctl = loop(q, {
+      reconcile: async () => {
         at.push(Date.now());
-        failuresSeen.push(ctx.failures);
-        if (at.length <= 4) throw new Error('boom');
-        return Action.awaitChange();
+        if (at.length <= 4 || at.length === 6) throw new Error('boom');
+        return at.length === 5 ? Action.requeue(100) : Action.awaitChange();
+      },
+      errorPolicy: (_key, _err, attempts) => {
+        attemptsSeen.push(attempts);
+        return Action.requeue(5 * 2 ** (attempts - 1));
       },
     });
     const start = Date.now();
     ctl.start();
     q.add('k');
     await jest.advanceTimersByTimeAsync(1000);
-    expect(at.map((t) => t - start)).toEqual([0, 5, 15, 35, 75]);
-    expect(failuresSeen).toEqual([0, 1, 2, 3, 4]);
-    expect(q.retries('k')).toBe(0);
+    expect(at.map((t) => t - start)).toEqual([0, 5, 15, 35, 75, 175, 180]);
+    expect(attemptsSeen).toEqual([1, 2, 3, 4, 1]);
+    expect(ctl.failuresOf('k')).toBe(0);
   });
 
-  it('retries a failure that carries its own delay after exactly that delay', async () => {
+  it('retries a failure after exactly the delay the error policy chose', async () => {
     const q = new WorkQueue<string>({ now });
     const at: number[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
-      resyncMs: 0,
+    const ctl = loop(q, {
       reconcile: async () => {
         at.push(Date.now());
-        if (at.length === 1) throw new RetryAfterError('throttled', 7_000);
+        if (at.length === 1) throw new Error('throttled');
         return Action.awaitChange();
       },
+      errorPolicy: () => Action.requeue(7_000),
     });
     const start = Date.now();
     ctl.start();
@@ -184,17 +194,22 @@ describe('the controller loop', () => {
     expect(at.map((t) => t - start)).toEqual([0, 7_000]);
   });
 
-  it('does not retry a terminal error before the periodic resync', async () => {
+  it('does not retry an error its policy calls terminal before the periodic resync, and counts it terminal', async () => {
     const q = new WorkQueue<string>({ now });
     let calls = 0;
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
+    const terminal: boolean[] = [];
+    const ctl = loop(q, {
       resyncMs: 60_000,
       resyncJitter: 0,
       reconcile: async () => {
         calls++;
-        throw new TerminalError('invalid');
+        throw new Error('invalid');
+      },
+      errorPolicy: () => Action.awaitChange(),
+      metrics: {
+        reconciled: () => undefined,
+        activeWorkers: () => undefined,
+        errored: (t) => terminal.push(t),
       },
     });
     ctl.start();
@@ -203,14 +218,13 @@ describe('the controller loop', () => {
     expect(calls).toBe(1);
     await jest.advanceTimersByTimeAsync(1);
     expect(calls).toBe(2);
+    expect(terminal).toEqual([true, true]);
   });
 
   it('requeues after the delay the reconcile asked for, and resyncs with jitter after a success', async () => {
     const q = new WorkQueue<string>({ now });
     const at: number[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
+    const ctl = loop(q, {
       resyncMs: 600_000,
       resyncJitter: 0.1,
       random: () => 1, // +10 %
@@ -229,9 +243,7 @@ describe('the controller loop', () => {
   it('schedules no resync for a key whose object is gone', async () => {
     const q = new WorkQueue<string>({ now });
     let calls = 0;
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
+    const ctl = loop(q, {
       resyncMs: 1000,
       exists: () => false,
       reconcile: async () => {
@@ -248,10 +260,7 @@ describe('the controller loop', () => {
   it('stops taking work on stop and waits for the reconcile in flight', async () => {
     const q = new WorkQueue<string>({ now });
     const calls: string[] = [];
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
-      resyncMs: 0,
+    const ctl = loop(q, {
       reconcile: async (key) => {
         calls.push(key);
         await new Promise((r) => setTimeout(r, 500));
@@ -270,10 +279,7 @@ describe('the controller loop', () => {
 
   it('gives up waiting for a stuck reconcile after the grace period', async () => {
     const q = new WorkQueue<string>({ now });
-    const ctl = new Controller<string>({
-      queue: q,
-      concurrency: 1,
-      resyncMs: 0,
+    const ctl = loop(q, {
       reconcile: () => new Promise<Action>(() => undefined),
     });
     ctl.start();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { SIMULATOR_DEFAULTS } from '../../simulator/index.js';
+import { ManualClock, SIMULATOR_DEFAULTS } from '../../simulator/index.js';
 import { errorType, FS, Harness, raw } from './helpers.js';
 
 describe('IMS token endpoint', () => {
@@ -59,11 +59,14 @@ describe('IMS token endpoint', () => {
 });
 
 describe('short token lifetimes', () => {
-  it('expire in real time too', async () => {
-    const h = await Harness.start({ tokenLifetimeSeconds: 2 });
+  it('expire exactly when the simulated clock reaches their lifetime', async () => {
+    const clock = new ManualClock();
+    const h = await Harness.start({ tokenLifetimeSeconds: 2, clock });
     try {
       expect((await h.call('GET', `${FS}/flows`)).status).toBe(200);
-      await new Promise((r) => setTimeout(r, 2100));
+      clock.advance(1_999);
+      expect((await h.call('GET', `${FS}/flows`)).status).toBe(200);
+      clock.advance(1);
       expect((await h.call('GET', `${FS}/flows`)).status).toBe(401);
     } finally {
       await h.close();

@@ -1,10 +1,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { ManualClock } from '../../simulator/index.js';
 import { FS, Harness } from './helpers.js';
 
 describe('fault injection', () => {
   let h: Harness;
+  // Time stands still unless a test moves it: windows and latency end exactly when advanced.
+  const clock = new ManualClock();
   beforeAll(async () => {
-    h = await Harness.start();
+    h = await Harness.start({ clock });
   });
   afterEach(() => h.control('DELETE', 'faults'));
   afterAll(() => h.close());
@@ -76,18 +79,27 @@ describe('fault injection', () => {
     const limited = await h.call('GET', `${FS}/flows`);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('7');
-    await new Promise((r) => setTimeout(r, 1600));
+    clock.advance(1_499);
+    expect((await h.call('GET', `${FS}/flows`)).status).toBe(429);
+    clock.advance(1);
     expect((await h.call('GET', `${FS}/flows`)).status).toBe(200);
   });
 
-  it('adds latency', async () => {
+  it('adds latency on the simulated clock, only to the matching path', async () => {
     await h.control('POST', 'faults', { rules: [{ path: '/flows$', latencyMs: 400 }] });
-    const t0 = Date.now();
-    expect((await h.call('GET', `${FS}/flows`)).status).toBe(200);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(390);
-    const t1 = Date.now();
-    await h.call('GET', `${FS}/connections`);
-    expect(Date.now() - t1).toBeLessThan(300);
+    let answered: number | undefined;
+    const flows = h.call('GET', `${FS}/flows`).then((r) => (answered = r.status));
+    while (clock.pending() === 0) await new Promise((r) => setImmediate(r)); // the request arrived
+    // The other path answers while the flows request is still held on the clock.
+    expect((await h.call('GET', `${FS}/connections`)).status).toBe(200);
+    expect(clock.pending()).toBe(1);
+    clock.advance(399);
+    expect(clock.pending()).toBe(1);
+    expect(answered).toBeUndefined();
+    clock.advance(1);
+    expect(clock.pending()).toBe(0);
+    await flows;
+    expect(answered).toBe(200);
   });
 
   it('drops connections without answering', async () => {
