@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ANNOTATIONS, PAUSED_VALUE, type MixpanelDataflow } from '../../controller/api/index.js';
 import type { Ledger } from './user.js';
-import type { SimResource } from './sim-process.js';
+import type { SimResource } from '../../test/e2e/support/sim.js';
 
 /** One broken invariant. */
 export interface Violation {

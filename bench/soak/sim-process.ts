@@ -6,31 +6,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { RequestLogEntry } from '../../simulator/request-log.js';
+import type { SimResource } from '../../test/e2e/support/sim.js';
 import type { LedgerFlow } from './run-owner.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-/** A resource as `/__simulator/state` lists it. */
-export interface SimResource {
-  kind: string;
-  id: string;
-  name?: string;
-  sandboxName: string;
-  state?: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- simulator documents are free-form JSON
-  doc: any;
-}
-
-/** One request of the simulator's request log. */
-export interface LoggedRequest {
-  seq: number;
-  at: number;
-  method: string;
-  template: string;
-  path: string;
-  query: string;
-  name?: string;
-}
 
 /** The running simulator. */
 export interface SimProcess {
@@ -38,7 +18,7 @@ export interface SimProcess {
   control<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
   state(): Promise<{ now: number; resources: SimResource[] }>;
   ledger(): Promise<Record<string, LedgerFlow & { finished: number }>>;
-  requestsAfter(seq: number): Promise<{ entries: LoggedRequest[]; last: number; dropped: number }>;
+  requestsAfter(seq: number): Promise<{ entries: RequestLogEntry[]; last: number; dropped: number }>;
   stop(): Promise<void>;
 }
 

@@ -157,17 +157,21 @@ export function healthCondition(h: HealthInput): ConditionInput {
   });
   const r = h.lastRun;
   if (!r) return make('Unknown', CONDITION_REASONS.NoRunsYet, HEALTH_MESSAGES.noRunsYet);
-  if (r.status === 'failed') {
-    const kept =
-      h.lastRunErrors === undefined && h.previous?.reason === CONDITION_REASONS.RunFailed
+  // A run's errors are read only when the run is new; later reconciles keep the message they gave.
+  const withErrors = (
+    status: ConditionInput['status'],
+    reason: string,
+    message: (errors: string) => string,
+  ) =>
+    make(
+      status,
+      reason,
+      h.lastRunErrors === undefined && h.previous?.reason === reason
         ? h.previous.message
-        : undefined;
-    return make(
-      'False',
-      CONDITION_REASONS.RunFailed,
-      kept ?? HEALTH_MESSAGES.failed(r, describeRunErrors(h.lastRunErrors ?? [])),
+        : message(describeRunErrors(h.lastRunErrors ?? [])),
     );
-  }
+  if (r.status === 'failed')
+    return withErrors('False', CONDITION_REASONS.RunFailed, (e) => HEALTH_MESSAGES.failed(r, e));
   const completed = ms(r.completedAt) ?? ms(r.startedAt);
   if (
     h.intervalSeconds !== undefined &&
@@ -175,16 +179,7 @@ export function healthCondition(h: HealthInput): ConditionInput {
     h.nowMs - completed > STALE_INTERVALS * h.intervalSeconds * 1000
   )
     return make('False', CONDITION_REASONS.Stale, HEALTH_MESSAGES.stale(r, h.intervalSeconds));
-  if (r.status === 'partialSuccess') {
-    const kept =
-      h.lastRunErrors === undefined && h.previous?.reason === CONDITION_REASONS.RunPartiallySucceeded
-        ? h.previous.message
-        : undefined;
-    return make(
-      'True',
-      CONDITION_REASONS.RunPartiallySucceeded,
-      kept ?? HEALTH_MESSAGES.partial(r, describeRunErrors(h.lastRunErrors ?? [])),
-    );
-  }
+  if (r.status === 'partialSuccess')
+    return withErrors('True', CONDITION_REASONS.RunPartiallySucceeded, (e) => HEALTH_MESSAGES.partial(r, e));
   return make('True', CONDITION_REASONS.RunSucceeded, HEALTH_MESSAGES.succeeded(r));
 }

@@ -8,7 +8,7 @@ import { isObject } from '../http.js';
 import { bareEtag, newEtag, newUuid } from '../ids.js';
 import { applyPatch, parsePatch } from '../jsonpatch.js';
 import { SORT_FIELDS } from '../documented.js';
-import { checkParams, matches, parseFilters } from '../query.js';
+import { checkParams, matches, parseFilters, type Filter } from '../query.js';
 import { listResponse } from '../paging.js';
 import type { Kind, Resource } from '../store.js';
 import { isDeleting } from './states.js';
@@ -86,6 +86,31 @@ export function metadata(ctx: RequestContext, id: string, now: number): Record<s
     sandboxName: ctx.call.sandboxName,
     imsOrgId: ctx.call.orgId,
   };
+}
+
+/** A list's `property` filters, parsed with the simulator's strictness settings. */
+export function listFilters(ctx: RequestContext, collection: string): Filter[] {
+  return parseFilters(ctx.query, {
+    collection,
+    undocumented: ctx.sim.settings.undocumentedFilters,
+    ignoreAll: ctx.sim.settings.ignoreAllFilters,
+  });
+}
+
+/** One page of a Flow Service list at `basePath`: documented sort fields, configured page sizes. */
+export function listPage(
+  ctx: RequestContext,
+  items: Record<string, unknown>[],
+  basePath: string,
+  filters: Filter[],
+): Record<string, unknown> {
+  const opts = {
+    basePath,
+    sortable: SORT_FIELDS,
+    defaultLimit: ctx.sim.config.defaultPageSize,
+    maxLimit: ctx.sim.config.maxPageSize,
+  };
+  return listResponse(items, ctx.query, opts, filters);
 }
 
 /** 404 with the documented FLOW-1439-404 body. */
@@ -205,11 +230,7 @@ export function crudRoutes(def: KindDef): Route[] {
       method: 'GET',
       template: base,
       handler: (ctx): Reply => {
-        const filters = parseFilters(ctx.query, {
-          collection: def.path.slice(1),
-          undocumented: ctx.sim.settings.undocumentedFilters,
-          ignoreAll: ctx.sim.settings.ignoreAllFilters,
-        });
+        const filters = listFilters(ctx, def.path.slice(1));
         // Narrow on the stored documents first (cheap, no copies), then build views of the survivors
         // only; listResponse applies every filter again to the views.
         const prefilters = filters.filter(
@@ -228,18 +249,7 @@ export function crudRoutes(def: KindDef): Route[] {
         if (prefilters.length > 0)
           resources = resources.filter((r) => prefilters.every((f) => matches(r.doc, f)));
         const items = resources.map((r) => def.view(ctx.sim, r));
-        const body = listResponse(
-          items,
-          ctx.query,
-          {
-            basePath: def.path,
-            sortable: SORT_FIELDS,
-            defaultLimit: ctx.sim.config.defaultPageSize,
-            maxLimit: ctx.sim.config.maxPageSize,
-          },
-          filters,
-        );
-        return { status: 200, body };
+        return { status: 200, body: listPage(ctx, items, def.path, filters) };
       },
     },
     {

@@ -5,7 +5,7 @@ import { flowError, FLOW_CODES } from '../errors.js';
 import type { Reply } from '../http.js';
 import { isObject } from '../http.js';
 import { checkParams } from '../query.js';
-import { requireObject } from './common.js';
+import { notFound, requireObject } from './common.js';
 import { SPEC_IDS } from './specs.js';
 
 /** Explore query parameters: FS-OAS (objectType, object, FileType, CompressionType) and the
@@ -123,13 +123,7 @@ export function providerError(problem: 'credentials' | 'project' | 'unavailable'
 
 export function explore(ctx: RequestContext): Reply {
   const r = ctx.sim.store.get(ctx.call, 'connections', ctx.params['id']!);
-  if (!r) {
-    throw flowError(
-      404,
-      FLOW_CODES.RESOURCE_NOT_FOUND,
-      `The requested connections resource ${ctx.params['id']} is not found. Verify the resource ID before trying again.`,
-    );
-  }
+  if (!r) notFound('connections', ctx.params['id']!);
   checkParams(ctx.query, EXPLORE_PARAMS);
   const spec = r.doc['connectionSpec'] as { id: string };
   const objectType = ctx.query.get('objectType');
@@ -169,13 +163,7 @@ export function explore(ctx: RequestContext): Reply {
 export function testConnection(ctx: RequestContext): Reply {
   checkParams(ctx.query, []);
   const r = ctx.sim.store.get(ctx.call, 'connections', ctx.params['id']!);
-  if (!r) {
-    throw flowError(
-      404,
-      FLOW_CODES.RESOURCE_NOT_FOUND,
-      `The requested connections resource ${ctx.params['id']} is not found. Verify the resource ID before trying again.`,
-    );
-  }
+  if (!r) notFound('connections', ctx.params['id']!);
   const auth = r.doc['auth'];
   const username = isObject(auth) && isObject(auth['params']) ? auth['params']['username'] : undefined;
   return { status: 200, body: { result: ctx.sim.mixpanel.problem(username, undefined) === undefined } };

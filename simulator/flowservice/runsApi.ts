@@ -1,14 +1,12 @@
 /** Runs: `GET /runs?property=flowId==…` (documented filters and sorts, paging), `GET /runs/{id}`,
  * ad-hoc `POST /runs` (the full run, `scheduled`), and `POST /runs/{id}/action?op=re-trigger`. */
 import type { RequestContext, Route } from '../context.js';
-import { SORT_FIELDS } from '../documented.js';
 import { flowError, FLOW_CODES } from '../errors.js';
 import type { Reply } from '../http.js';
 import { isObject } from '../http.js';
 import { runItem, runStatusAt } from '../runItem.js';
 import { checkParams, parseFilters } from '../query.js';
-import { listResponse } from '../paging.js';
-import { FLOW_BASE, isDeleting, notFound, specValidation } from './common.js';
+import { FLOW_BASE, isDeleting, listFilters, listPage, notFound, specValidation } from './common.js';
 import { scheduleInput } from './flowFields.js';
 
 function optionalSeconds(params: Record<string, unknown>, field: string): number | undefined {
@@ -96,24 +94,9 @@ function runAction(ctx: RequestContext): Reply {
 }
 
 function runList(ctx: RequestContext, flowId: string | undefined, basePath: string): Reply {
-  const filters = parseFilters(ctx.query, {
-    collection: 'runs',
-    undocumented: ctx.sim.settings.undocumentedFilters,
-    ignoreAll: ctx.sim.settings.ignoreAllFilters,
-  });
+  const filters = listFilters(ctx, 'runs');
   const items = ctx.sim.runs.items(ctx.call, ctx.sim.clock.now(), flowId);
-  const body = listResponse(
-    items,
-    ctx.query,
-    {
-      basePath,
-      sortable: SORT_FIELDS,
-      defaultLimit: ctx.sim.config.defaultPageSize,
-      maxLimit: ctx.sim.config.maxPageSize,
-    },
-    filters,
-  );
-  return { status: 200, body };
+  return { status: 200, body: listPage(ctx, items, basePath, filters) };
 }
 
 /** Run routes. */

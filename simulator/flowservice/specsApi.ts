@@ -1,29 +1,13 @@
 /** Spec lookups: GET /connectionSpecs[/{id}] and /flowSpecs[/{id}] for the specs the chain uses. */
 import type { RequestContext, Route } from '../context.js';
 import { flowError, FLOW_CODES } from '../errors.js';
-import { SORT_FIELDS } from '../documented.js';
-import { checkParams, parseFilters } from '../query.js';
-import { listResponse } from '../paging.js';
-import { FLOW_BASE } from './common.js';
+import { checkParams } from '../query.js';
+import { FLOW_BASE, listFilters, listPage } from './common.js';
 import { CONNECTION_SPECS, FLOW_SPECS } from './specs.js';
 
 function specList(ctx: RequestContext, basePath: string, specs: Record<string, Record<string, unknown>>) {
-  const filters = parseFilters(ctx.query, {
-    collection: basePath.slice(1),
-    undocumented: ctx.sim.settings.undocumentedFilters,
-    ignoreAll: ctx.sim.settings.ignoreAllFilters,
-  });
-  return listResponse(
-    Object.values(specs),
-    ctx.query,
-    {
-      basePath,
-      sortable: SORT_FIELDS,
-      defaultLimit: ctx.sim.config.defaultPageSize,
-      maxLimit: ctx.sim.config.maxPageSize,
-    },
-    filters,
-  );
+  const filters = listFilters(ctx, basePath.slice(1));
+  return listPage(ctx, Object.values(specs), basePath, filters);
 }
 
 /** GET `/<kind>/{id}` and GET `/<kind>` (the list) for one kind of spec. */
