@@ -19,6 +19,7 @@ import {
 } from './act-context.js';
 import { executeBase } from './act-base.js';
 import { executeFlow } from './act-flow.js';
+import { ReconcileError } from './errors.js';
 import { EVENT_REASONS, normal } from './events.js';
 import { mappingSetName, resourceName, type Link } from './naming.js';
 import {
@@ -66,8 +67,8 @@ export async function act(ops: readonly Operation[], ctx: ActContext): Promise<A
     run((op) => !isDelete(op) && op.link === 'targetConnection')(),
     run((op) => !isDelete(op) && op.link === 'mappingSet')(),
   ]);
-  const failed = branches.find((b): b is PromiseRejectedResult => b.status === 'rejected');
-  if (failed) throw failed.reason;
+  const failures = branches.filter((b): b is PromiseRejectedResult => b.status === 'rejected');
+  if (failures.length > 0) throw mostActionable(failures.map((f) => f.reason as unknown));
   await run((op) => !isDelete(op) && op.link === 'flow')();
   // Deletes: flows first, then connections in parallel, then base connections.
   await run((op) => isDelete(op) && op.link === 'flow')();
@@ -77,6 +78,18 @@ export async function act(ops: readonly Operation[], ctx: ActContext): Promise<A
   await settleAll(connections.map((op) => execute(op, ctx, outcome)));
   await run((op) => isDelete(op) && op.link === 'baseConnection')();
   return outcome;
+}
+
+/**
+ * Of the failures of parallel branches, the one to report: a refusal only the user can fix
+ * (Terminal, Unsupported) wins over one that retrying fixes. Otherwise a dataflow with an
+ * unknown dataset and a flaky base connection create would show ReconcileError, back off, and
+ * tell the user what is wrong only once Adobe stopped failing. The chain cannot finish either way.
+ */
+function mostActionable(errors: unknown[]): unknown {
+  const needsUser = (e: unknown) =>
+    e instanceof ReconcileError && (e.kind === 'Terminal' || e.kind === 'Unsupported');
+  return errors.find(needsUser) ?? errors[0];
 }
 
 /** Awaits all promises, then throws the first rejection. */

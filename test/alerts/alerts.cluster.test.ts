@@ -152,7 +152,13 @@ describe('the shipped alerts in a real Prometheus and Alertmanager', () => {
     }).toEqual({ name, severity: true, summary: true, description: true, runbook: true, identity: true });
   }
   async function fires(r: AlertRef): Promise<WebhookAlert> {
-    const { alert } = await waitNotified(stack, 'firing', r);
+    const { alert } = await waitNotified(stack, 'firing', r).catch(async (err: Error) => {
+      // Say what the dataflow itself showed, so a timeout names its cause.
+      const name = r.labels?.name;
+      const conditions = name ? (await dataflow(ns, name))?.status?.conditions : undefined;
+      err.message = `${err.message}\n${name ?? ''} conditions: ${JSON.stringify(conditions ?? null)}`;
+      throw err;
+    });
     expectPageable(alert);
     await expectFiredOnTime(r);
     return alert;
@@ -397,6 +403,8 @@ describe('the shipped alerts in a real Prometheus and Alertmanager', () => {
   }, 60_000);
 
   it('fires when the controller is down and when its own request budget saturates; a rolling restart is silent', async () => {
+    // Up the whole time until now: no notification of it being down.
+    expect(notified(stack, 'firing', ref('MixpanelDataflowControllerDown'))).toEqual([]);
     controllers[0]!.kill('SIGKILL');
     await fires(ref('MixpanelDataflowControllerDown'));
     // A replacement with a tiny request budget: the controller is back, but everything waits.

@@ -50,6 +50,24 @@ describe('error handling', () => {
     expect(fixed.status.terminalFingerprint).toBeUndefined();
   });
 
+  it('reports the validation error even when a parallel branch failed transiently', async () => {
+    // The base connection create fails (5xx) while the target connection is refused (unknown
+    // dataset): the user must be told about the dataset now, not after Adobe recovers.
+    await env.faults([{ method: 'POST', path: '/flowservice/connections$', status: 503 }]);
+    const d = new Driver(
+      env,
+      makeSpec(env, { target: { datasetId: MISSING_DATASET, schemaId: env.schemaId } }),
+    );
+    const res = await d.reconcile();
+    await env.clearFaults();
+    expect(condition(res, 'Synced')).toMatchObject({
+      status: 'False',
+      reason: CONDITION_REASONS.ValidationFailed,
+    });
+    expect(condition(res, 'Synced')?.message).toContain(MISSING_DATASET);
+    expect(res.action.requeueAfterMs).toBeNull();
+  });
+
   it('retries a terminal error when a referenced Secret changes, carrying the new Secret to Adobe', async () => {
     const d = new Driver(
       env,

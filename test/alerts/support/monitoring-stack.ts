@@ -130,12 +130,16 @@ export async function startMonitoringStack(opts: StackOptions): Promise<Monitori
     amLog,
   );
 
-  writeFileSync(join(dir, 'rules.yml'), stringify(opts.rules));
+  // No rules until every target has been scraped once: a fresh Prometheus evaluates before its
+  // first scrape, and `absent(up...)` would fire ControllerDown at startup (with `for` scaled to
+  // seconds, under load it did). The rules are loaded by a SIGHUP reload once the data is there.
+  const rulesFile = join(dir, 'rules.yml');
+  writeFileSync(rulesFile, stringify({ groups: [] }));
   writeFileSync(
     join(dir, 'prometheus.yml'),
     stringify({
       global: { scrape_interval: opts.scrapeInterval, evaluation_interval: opts.evaluationInterval },
-      rule_files: [join(dir, 'rules.yml')],
+      rule_files: [rulesFile],
       alerting: { alertmanagers: [{ static_configs: [{ targets: [`127.0.0.1:${amPort}`] }] }] },
       scrape_configs: opts.jobs.map((j) => ({
         job_name: j.name,
@@ -169,9 +173,30 @@ export async function startMonitoringStack(opts: StackOptions): Promise<Monitori
     await Promise.all([stopChild(prom), stopChild(am)]);
     await new Promise<void>((resolve) => receiver.close(() => resolve()));
   };
+  const api = async <T>(path: string, params: Record<string, string> = {}) => {
+    const res = await fetch(`${prometheusUrl}/api/v1/${path}?${new URLSearchParams(params)}`);
+    const body = (await res.json()) as { status: string; data: T; error?: string };
+    if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error}`);
+    return body.data;
+  };
   try {
     for (const url of [`${alertmanagerUrl}/-/ready`, `${prometheusUrl}/-/ready`])
       await waitFor(async () => (await fetch(url)).ok, { timeoutMs: 60_000, what: url, details: logs });
+    await waitFor(
+      async () => {
+        const { activeTargets } = await api<{ activeTargets: { lastScrape: string }[] }>('targets');
+        return activeTargets.length > 0 && activeTargets.every((t) => !t.lastScrape.startsWith('0001-'));
+      },
+      { timeoutMs: 60_000, what: 'every target scraped once', details: logs },
+    );
+    writeFileSync(rulesFile, stringify(opts.rules));
+    prom.kill('SIGHUP');
+    const wanted = (opts.rules as { groups?: unknown[] }).groups?.length ?? 0;
+    await waitFor(async () => (await api<{ groups: unknown[] }>('rules')).groups.length === wanted, {
+      timeoutMs: 60_000,
+      what: 'the rules loaded',
+      details: logs,
+    });
   } catch (err) {
     await stop();
     throw err;
@@ -182,11 +207,6 @@ export async function startMonitoringStack(opts: StackOptions): Promise<Monitori
     notifications,
     logs,
     stop,
-    api: async <T>(path: string, params: Record<string, string> = {}) => {
-      const res = await fetch(`${prometheusUrl}/api/v1/${path}?${new URLSearchParams(params)}`);
-      const body = (await res.json()) as { status: string; data: T; error?: string };
-      if (body.status !== 'success') throw new Error(`prometheus ${path}: ${body.error}`);
-      return body.data;
-    },
+    api,
   };
 }
