@@ -106,6 +106,10 @@ function continuation(ctx: ActContext): number | undefined {
   const o = ctx.observed;
   const d = ctx.desired;
   if (!o?.source || !o.target) return undefined;
+  // Any change of the data replaces the target connection (plan.ts: pairs are replaced together),
+  // so the old flow wrote into this very target only when the data is the same. The connections'
+  // params alone cannot tell: after an interrupted replace, status already names the new pair.
+  if (!o.flow?.targetConnectionIds.includes(o.target.id)) return undefined;
   const sameData =
     o.source.projectId === d.source.projectId &&
     o.source.timezone === d.source.timezone &&

@@ -97,6 +97,24 @@ describe('replacing what Adobe does not update in place', () => {
     );
   });
 
+  it('starts the flow for a new dataset at the spec start even when the first try stopped before the flow', async () => {
+    // A day in the past, on the hour: a flow that continued the old one would start now instead.
+    const start = new Date(Math.floor((Date.now() - 86_400_000) / 3_600_000) * 3_600_000);
+    const d = new Driver(env);
+    d.setSpec((s) => ({ ...s, schedule: { ...s.schedule, startTime: start.toISOString() } }));
+    const before = (await d.converge()).status;
+    // The new pair is created, then the flow create fails: status already names the new pair.
+    await env.faults([{ method: 'POST', path: '/flowservice/flows$', status: 500, times: 1 }]);
+    const other = await env.makeSchemaAndDataset();
+    d.setSpec((s) => ({ ...s, target: { datasetId: other.datasetId, schemaId: other.schemaId } }));
+    const failed = await d.reconcile();
+    expect(failed.status.targetConnection?.id).not.toBe(before.targetConnection?.id);
+    await env.clearFaults();
+    const done = await d.converge();
+    const flow = (await env.inventory('flows')).find((r: SimResource) => r.id === done.status.flow?.id);
+    expect(Number(flow?.doc.scheduleParams.startTime)).toBe(start.getTime() / 1000);
+  });
+
   it('keeps the old chain running when the new pair cannot be created, and finishes later', async () => {
     const d = new Driver(env);
     const before = (await d.converge()).status;
