@@ -62,13 +62,11 @@ export async function act(ops: readonly Operation[], ctx: ActContext): Promise<A
     for (const op of ops.filter(filter)) await execute(op, ctx, outcome);
   };
   const isDelete = (op: Operation) => op.verb === 'delete';
-  const branches = await Promise.allSettled([
+  await settleAll([
     run((op) => !isDelete(op) && (op.link === 'baseConnection' || op.link === 'sourceConnection'))(),
     run((op) => !isDelete(op) && op.link === 'targetConnection')(),
     run((op) => !isDelete(op) && op.link === 'mappingSet')(),
   ]);
-  const failures = branches.filter((b): b is PromiseRejectedResult => b.status === 'rejected');
-  if (failures.length > 0) throw mostActionable(failures.map((f) => f.reason as unknown));
   await run((op) => !isDelete(op) && op.link === 'flow')();
   // Deletes: flows first, then connections in parallel, then base connections.
   await run((op) => isDelete(op) && op.link === 'flow')();
@@ -80,23 +78,20 @@ export async function act(ops: readonly Operation[], ctx: ActContext): Promise<A
   return outcome;
 }
 
-/**
- * Of the failures of parallel branches, the one to report: a refusal only the user can fix
- * (Terminal, Unsupported) wins over one that retrying fixes. Otherwise a dataflow with an
- * unknown dataset and a flaky base connection create would show ReconcileError, back off, and
- * tell the user what is wrong only once Adobe stopped failing. The chain cannot finish either way.
- */
-function mostActionable(errors: unknown[]): unknown {
-  const needsUser = (e: unknown) =>
-    e instanceof ReconcileError && (e.kind === 'Terminal' || e.kind === 'Unsupported');
-  return errors.find(needsUser) ?? errors[0];
-}
+const needsUser = (e: unknown) =>
+  e instanceof ReconcileError && (e.kind === 'Terminal' || e.kind === 'Unsupported');
 
-/** Awaits all promises, then throws the first rejection. */
+/**
+ * Awaits all promises, then throws one rejection: a refusal only the user can fix (Terminal,
+ * Unsupported) wins over one that retrying fixes, else the first. Otherwise an unknown dataset
+ * beside a flaky base connection create would show ReconcileError and back off, naming the
+ * dataset only once Adobe stopped failing; the chain cannot finish either way.
+ */
 export async function settleAll(promises: Promise<unknown>[]): Promise<void> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed) throw failed.reason;
+  const failures = (await Promise.allSettled(promises))
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => r.reason as unknown);
+  if (failures.length > 0) throw failures.find(needsUser) ?? failures[0];
 }
 
 async function executePair(
